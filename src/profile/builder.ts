@@ -1,0 +1,332 @@
+/**
+ * Builds a ProfileStore from a stream of samples: interns frames, stacks (a trie), threads, events and sample
+ * contexts, appends columns, and at the end sorts by time. Parsers for any format feed it; it knows no syntax.
+ */
+import { ByteInterner } from './interner';
+import { classifyFrame, frameFlags, FRAME_IDLE, FRAME_IRQ, FrameKind } from './frames';
+import { ContextTable, FrameTable, ParseWarning, ProfileHeader, ProfileStore, StackTable, ThreadTable } from './store';
+import { TupleInterner } from './tuple-interner';
+
+const NS_PER_SEC = 1e9;
+
+export class StoreBuilder {
+  header: ProfileHeader = { events: [], fields: {} };
+  private warnings = new Map<ParseWarning['code'], ParseWarning>();
+
+  // frames
+  private frameIndex = new Map<string, number>();
+  private frames: FrameTable = {
+    count: 0,
+    name: [],
+    dso: [],
+    kind: new Uint8Array(256),
+    chainPart: new Uint8Array(256),
+    address: [],
+    flags: new Uint8Array(256),
+  };
+  // stacks
+  private edges = new TupleInterner(2, 4096);
+  private stacks: StackTable = {
+    count: 1,
+    parent: new Int32Array(4096).fill(-1, 0, 1),
+    frame: new Int32Array(4096).fill(-1, 0, 1),
+    depth: new Int32Array(4096),
+    flags: new Uint8Array(4096),
+  };
+  // threads, events, contexts
+  private commInterner = new ByteInterner();
+  private commNames: string[] = [];
+  private threadKeys = new TupleInterner(4, 256);
+  private threads: ThreadTable = { count: 0, comm: [], pid: new Int32Array(256), tid: new Int32Array(256) };
+  private eventInterner = new ByteInterner();
+  private events: string[] = [];
+  private foldEvent: number = -1;
+  private contextKeys = new TupleInterner(4, 4096);
+  // samples
+  private count = 0;
+  private secs: Float64Array = new Float64Array(1 << 16);
+  private nsecs: Int32Array = new Int32Array(1 << 16);
+  private context: Int32Array = new Int32Array(1 << 16);
+  private weight: Float64Array | null = null;
+  private withTime = 0;
+  private withoutTime = 0;
+  private timePrecisionDigits = 0;
+  bytesRead = 0;
+
+  warn(code: ParseWarning['code'], message: string, line?: number) {
+    const w = this.warnings.get(code);
+    if (w) {
+      w.count++;
+    } else {
+      this.warnings.set(code, { code, message, count: 1, firstLine: line });
+    }
+  }
+
+  /** Frame id for (name, dso); chainPart marks the 2nd+ part of a Java `a->b` chain. */
+  frameId(name: string, dso: string, chainPart: boolean, address?: string): number {
+    const key = (chainPart ? '1' : '0') + name + '\0' + dso + (address === undefined ? '' : '\0' + address);
+    let id = this.frameIndex.get(key);
+    if (id === undefined) {
+      const f = this.frames;
+      id = f.count++;
+      if (id === f.kind.length) {
+        f.kind = growU8(f.kind);
+        f.chainPart = growU8(f.chainPart);
+        f.flags = growU8(f.flags);
+      }
+      const kind = classifyFrame(dso, chainPart);
+      f.name.push(name);
+      f.dso.push(dso);
+      f.address.push(address);
+      f.kind[id] = kind;
+      f.chainPart[id] = chainPart ? 1 : 0;
+      f.flags[id] = frameFlags(name, kind);
+      this.frameIndex.set(key, id);
+    }
+    return id;
+  }
+
+  /** Stack node for `frames` listed leaf first (perf's order), frames[0..n). */
+  stackId(frames: Int32Array, n: number): number {
+    let node = 0;
+    const s = this.stacks;
+    for (let i = n - 1; i >= 0; i--) {
+      const frame = frames[i];
+      const edge = this.edges.intern2(node, frame);
+      const child = edge + 1;
+      if (child === s.count) {
+        if (child === s.parent.length) {
+          s.parent = growI32(s.parent);
+          s.frame = growI32(s.frame);
+          s.depth = growI32(s.depth);
+          s.flags = growU8(s.flags);
+        }
+        s.parent[child] = node;
+        s.frame[child] = frame;
+        s.depth[child] = s.depth[node] + 1;
+        s.flags[child] = s.flags[node] | this.frames.flags[frame];
+        s.count++;
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  threadId(buf: Uint8Array, commStart: number, commEnd: number, pid: number, tid: number): number {
+    const comm = this.commInterner.intern(buf, commStart, commEnd);
+    if (comm === this.commNames.length) {
+      this.commNames.push(this.commInterner.text(comm));
+    }
+    const id = this.threadKeys.intern4(comm, pid, tid, 0);
+    const t = this.threads;
+    if (id === t.count) {
+      if (id === t.pid.length) {
+        t.pid = growI32(t.pid);
+        t.tid = growI32(t.tid);
+      }
+      t.comm.push(this.commNames[comm]);
+      t.pid[id] = pid;
+      t.tid[id] = tid;
+      t.count++;
+    }
+    return id;
+  }
+
+  eventId(buf: Uint8Array, start: number, end: number): number {
+    const id = this.eventInterner.intern(buf, start, end);
+    if (id === this.events.length) {
+      this.events.push(this.eventInterner.text(id));
+    }
+    return id;
+  }
+
+  /**
+   * Appends one sample. `sec`/`nsec` are the integer parts of its timestamp; pass sec < 0 when it has none.
+   * `weight` is perf's period (1 when absent).
+   */
+  addSample(sec: number, nsec: number, stack: number, thread: number, cpu: number, event: number, weight: number) {
+    const i = this.count;
+    if (i === this.secs.length) {
+      this.secs = growF64(this.secs);
+      this.nsecs = growI32(this.nsecs);
+      this.context = growI32(this.context);
+      if (this.weight) {
+        this.weight = growF64(this.weight);
+      }
+    }
+    if (sec >= 0) {
+      this.withTime++;
+    } else {
+      this.withoutTime++;
+    }
+    this.secs[i] = sec;
+    this.nsecs[i] = nsec;
+    this.context[i] = this.contextKeys.intern4(stack, thread, cpu, event);
+    if (weight !== 1 && this.weight === null) {
+      this.weight = new Float64Array(this.secs.length).fill(1, 0, i);
+    }
+    if (this.weight !== null) {
+      this.weight[i] = weight;
+    }
+    this.count++;
+  }
+
+  /** The sample just added had an event line ending with its event (no payload). */
+  noteBareEvent(event: number) {
+    if (this.foldEvent < 0) {
+      this.foldEvent = event;
+    }
+  }
+
+  noteTimePrecision(digits: number) {
+    if (digits > this.timePrecisionDigits) {
+      this.timePrecisionDigits = digits;
+    }
+  }
+
+  finish(): ProfileStore {
+    const n = this.count;
+    const hasTimestamps = this.withTime > 0;
+    if (hasTimestamps && this.withoutTime > 0) {
+      this.warn('mixed-timestamps', `${this.withoutTime} samples had no timestamp and were given the previous one's`);
+    }
+    if (!hasTimestamps && n > 0) {
+      this.warn('missing-timestamp', 'samples have no timestamps (perf script without the time field): no heat map');
+    }
+    if (n === 0) {
+      this.warn('no-samples', 'no samples found');
+    }
+
+    // Times as exact integer ns relative to the whole second of the earliest sample.
+    let startSec = 0;
+    const time = new Float64Array(n);
+    if (hasTimestamps) {
+      startSec = Infinity;
+      for (let i = 0; i < n; i++) {
+        if (this.secs[i] >= 0 && this.secs[i] < startSec) {
+          startSec = this.secs[i];
+        }
+      }
+      let previous = 0;
+      for (let i = 0; i < n; i++) {
+        const sec = this.secs[i];
+        previous = sec >= 0 ? (sec - startSec) * NS_PER_SEC + this.nsecs[i] : previous;
+        time[i] = previous;
+      }
+    }
+    let context = this.context.subarray(0, n);
+    let weight64 = this.weight ? this.weight.subarray(0, n) : null;
+    let sortedTime = time;
+    if (hasTimestamps && !isSorted(time)) {
+      const order = sortOrder(time);
+      sortedTime = permute(time, order, new Float64Array(n));
+      context = permute(context, order, new Int32Array(n));
+      weight64 = weight64 ? permute(weight64, order, new Float64Array(n)) : null;
+    }
+
+    return {
+      format: 'perf-script',
+      header: this.header,
+      warnings: [...this.warnings.values()],
+      bytesRead: this.bytesRead,
+      sampleCount: n,
+      hasTimestamps,
+      timePrecisionDigits: this.timePrecisionDigits,
+      startSec: hasTimestamps ? startSec : 0,
+      time: sortedTime,
+      context: context.slice(),
+      weight: weight64 ? compactWeights(weight64) : null,
+      hasPeriods: weight64 !== null,
+      events: this.events,
+      foldEvent: this.foldEvent >= 0 ? this.events[this.foldEvent] : undefined,
+      frames: this.frames,
+      stacks: this.stacks,
+      threads: this.threads,
+      contexts: this.buildContexts(),
+    };
+  }
+
+  private buildContexts(): ContextTable {
+    const count = this.contextKeys.size;
+    const c: ContextTable = {
+      count,
+      stack: new Int32Array(count),
+      thread: new Int32Array(count),
+      cpu: new Int32Array(count),
+      event: new Int32Array(count),
+      idle: new Uint8Array(count),
+    };
+    for (let i = 0; i < count; i++) {
+      const stack = this.contextKeys.get(i, 0);
+      const thread = this.contextKeys.get(i, 1);
+      c.stack[i] = stack;
+      c.thread[i] = thread;
+      c.cpu[i] = this.contextKeys.get(i, 2);
+      c.event[i] = this.contextKeys.get(i, 3);
+      c.idle[i] = isIdle(this.threads, thread, this.stacks.flags[stack]) ? 1 : 0;
+    }
+    return c;
+  }
+}
+
+/**
+ * Idle: the swapper (pid 0) running an idle loop — unless the stack shows interrupt or soft-IRQ work, which is real
+ * CPU time spent on an otherwise idle CPU.
+ */
+function isIdle(threads: ThreadTable, thread: number, stackFlags: number): boolean {
+  const swapper = threads.comm[thread] === 'swapper' || threads.pid[thread] === 0 || threads.tid[thread] === 0;
+  return swapper && (stackFlags & FRAME_IDLE) !== 0 && (stackFlags & FRAME_IRQ) === 0;
+}
+
+function isSorted(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) {
+    if (a[i] < a[i - 1]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Stable order of indices by time. */
+function sortOrder(time: Float64Array): Uint32Array {
+  const order = new Uint32Array(time.length);
+  for (let i = 0; i < order.length; i++) {
+    order[i] = i;
+  }
+  return order.sort((a, b) => time[a] - time[b] || a - b);
+}
+
+function permute<T extends Float64Array | Int32Array>(src: T, order: Uint32Array, dst: T): T {
+  for (let i = 0; i < order.length; i++) {
+    dst[i] = src[order[i]];
+  }
+  return dst;
+}
+
+/** Periods fit 32 bits almost always; keep 8 bytes per sample only when one does not. */
+function compactWeights(w: Float64Array): Uint32Array | Float64Array {
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] > 0xffffffff || w[i] < 0 || !Number.isInteger(w[i])) {
+      return w.slice();
+    }
+  }
+  return Uint32Array.from(w);
+}
+
+function growI32(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+function growU8(a: Uint8Array): Uint8Array {
+  const b = new Uint8Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+export { FrameKind };

@@ -1,0 +1,353 @@
+/**
+ * Streaming parser for `perf script` text (and simpleperf's TAB-separated variant). Push byte chunks of any size;
+ * lines are found with Uint8Array.indexOf and read in place, so a profile is never held as one string and the
+ * per-line work is a byte scan plus a hash lookup. Malformed input never throws: what cannot be read is counted in
+ * the store's warnings.
+ */
+import { byteString, CHAR_CR, CHAR_LF, isBlank, isHexDigit } from '../bytes';
+import { StoreBuilder } from '../builder';
+import { ByteInterner } from '../interner';
+import { ProfileParser } from '../parser';
+import { ProfileStore } from '../store';
+import { EventLine, parseEventLine } from './event-line';
+import { parseHeaderLine } from './header';
+
+export interface PerfScriptOptions {
+  /** Keep the address of `[unknown]` frames (FlameGraph's `--addrs`); costs a frame per distinct address. */
+  keepUnknownAddresses?: boolean;
+}
+
+/** Lines longer than this are garbage (a binary file, say): they are skipped, not buffered without bound. */
+const MAX_LINE_BYTES = 1 << 20;
+const UNKNOWN = [91, 117, 110, 107, 110, 111, 119, 110, 93]; // "[unknown]"
+
+export class PerfScriptParser implements ProfileParser {
+  private readonly b = new StoreBuilder();
+  private carry: Uint8Array | null = null;
+  private carryLength = 0;
+  private skippingLongLine = false;
+  private lineNo = 0;
+  private seenSample = false;
+  private inSample = false;
+  private readonly ev: EventLine = {
+    commStart: 0,
+    commEnd: 0,
+    pid: -1,
+    tid: -1,
+    cpu: -1,
+    sec: -1,
+    nsec: 0,
+    fracDigits: 0,
+    period: 1,
+    eventStart: -1,
+    eventEnd: -1,
+    payloadStart: -1,
+  };
+  // The sample being read.
+  private sec = -1;
+  private nsec = 0;
+  private thread = 0;
+  private cpu = -1;
+  private event = 0;
+  private period = 1;
+  private stack = new Int32Array(256);
+  private depth = 0;
+  // Frame lines seen so far: (symbol, dso) bytes → frame id, or -(chain + 2) for a Java `a->b` chain.
+  private readonly lineKeys = new ByteInterner();
+  private lineFrame = new Int32Array(1024);
+  private readonly chains: Int32Array[] = [];
+  private resolvedKeys = 0;
+
+  constructor(private readonly options: PerfScriptOptions = {}) {}
+
+  get bytesRead(): number {
+    return this.b.bytesRead;
+  }
+
+  push(chunk: Uint8Array): void {
+    this.b.bytesRead += chunk.length;
+    let pos = 0;
+    if (this.carryLength > 0 || this.skippingLongLine) {
+      const nl = chunk.indexOf(CHAR_LF);
+      if (nl < 0) {
+        this.appendCarry(chunk, 0, chunk.length);
+        return;
+      }
+      if (this.skippingLongLine) {
+        this.skippingLongLine = false;
+        this.lineNo++;
+      } else {
+        this.appendCarry(chunk, 0, nl);
+        if (!this.skippingLongLine) {
+          this.line(this.carry!, 0, this.carryLength);
+        } else {
+          this.skippingLongLine = false;
+          this.lineNo++;
+        }
+      }
+      this.carryLength = 0;
+      pos = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(CHAR_LF, pos);
+      if (nl < 0) {
+        break;
+      }
+      this.line(chunk, pos, nl);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      this.appendCarry(chunk, pos, chunk.length);
+    }
+  }
+
+  finish(): ProfileStore {
+    if (this.carryLength > 0) {
+      this.line(this.carry!, 0, this.carryLength);
+      this.carryLength = 0;
+    }
+    if (this.inSample) {
+      this.endSample();
+    }
+    return this.b.finish();
+  }
+
+  /** Records that the input ended early (a truncated download or gzip stream). */
+  noteTruncated(message: string): void {
+    this.b.warn('truncated', message);
+  }
+
+  private appendCarry(chunk: Uint8Array, start: number, end: number) {
+    if (this.skippingLongLine) {
+      return;
+    }
+    const need = this.carryLength + end - start;
+    if (need > MAX_LINE_BYTES) {
+      this.b.warn('garbage-line', `a line longer than ${MAX_LINE_BYTES} bytes was skipped`, this.lineNo + 1);
+      this.skippingLongLine = true;
+      this.carryLength = 0;
+      return;
+    }
+    if (this.carry === null || this.carry.length < need) {
+      const bigger = new Uint8Array(Math.max(need, 4096) * 2);
+      if (this.carry) {
+        bigger.set(this.carry.subarray(0, this.carryLength));
+      }
+      this.carry = bigger;
+    }
+    this.carry.set(chunk.subarray(start, end), this.carryLength);
+    this.carryLength = need;
+  }
+
+  private line(buf: Uint8Array, start: number, end: number) {
+    this.lineNo++;
+    if (end > start && buf[end - 1] === CHAR_CR) {
+      end--;
+    }
+    let first = start;
+    while (first < end && isBlank(buf[first])) {
+      first++;
+    }
+    if (first === end) {
+      if (this.inSample) {
+        this.endSample();
+      }
+      return;
+    }
+    if (buf[first] === 35 /* # */) {
+      if (!this.seenSample) {
+        parseHeaderLine(byteString(buf, first, end), this.b.header);
+      }
+      return;
+    }
+    if (this.inSample) {
+      if (this.frameLine(buf, start, end)) {
+        return;
+      }
+      if (parseEventLine(buf, start, end, this.ev)) {
+        this.endSample();
+        this.startSample(buf, end);
+        return;
+      }
+      this.b.warn('bad-frame-line', 'lines inside a sample that are not frames were skipped', this.lineNo);
+      return;
+    }
+    if (parseEventLine(buf, start, end, this.ev)) {
+      this.startSample(buf, end);
+    } else {
+      this.b.warn('garbage-line', 'lines that are neither a sample header nor a frame were skipped', this.lineNo);
+    }
+  }
+
+  private startSample(buf: Uint8Array, end: number) {
+    const ev = this.ev;
+    this.seenSample = true;
+    this.inSample = true;
+    this.depth = 0;
+    this.sec = ev.sec;
+    this.nsec = ev.nsec;
+    if (ev.sec >= 0) {
+      this.b.noteTimePrecision(ev.fracDigits);
+    }
+    this.cpu = ev.cpu;
+    this.period = ev.period;
+    this.thread = this.b.threadId(buf, ev.commStart, ev.commEnd, ev.pid, ev.tid);
+    this.event = ev.eventStart >= 0 ? this.b.eventId(buf, ev.eventStart, ev.eventEnd) : this.b.eventId(buf, 0, 0);
+    if (ev.payloadStart < 0 && ev.eventStart >= 0) {
+      this.b.noteBareEvent(this.event);
+    } else if (ev.payloadStart >= 0) {
+      // Without call chains perf prints the only frame on the sample line; otherwise this is a tracepoint payload.
+      this.frameLine(buf, ev.payloadStart, end);
+    }
+  }
+
+  private endSample() {
+    const stack = this.b.stackId(this.stack, this.depth);
+    this.b.addSample(this.sec, this.nsec, stack, this.thread, this.cpu, this.event, this.period);
+    this.inSample = false;
+  }
+
+  /**
+   * `   7f26dc479340 __write_nocancel+0x10 (/lib/x86_64-linux-gnu/libpthread-2.19.so)`: address, symbol, and the DSO
+   * as the last parenthesised group (paths may hold spaces and parens). Returns false when the line is not a frame.
+   */
+  private frameLine(buf: Uint8Array, start: number, end: number): boolean {
+    let p = start;
+    while (p < end && isBlank(buf[p])) {
+      p++;
+    }
+    const addrStart = p;
+    while (p < end && isHexDigit(buf[p])) {
+      p++;
+    }
+    const addrEnd = p;
+    if (addrEnd === addrStart || p >= end || !isBlank(buf[p])) {
+      return false;
+    }
+    while (p < end && isBlank(buf[p])) {
+      p++;
+    }
+    const symStart = p;
+    let q = end;
+    while (q > symStart && isBlank(buf[q - 1])) {
+      q--;
+    }
+    let symEnd = q;
+    let dsoStart = q;
+    let dsoEnd = q;
+    if (q > symStart && buf[q - 1] === 41 /* ) */) {
+      let depth = 0;
+      let r = q - 1;
+      for (; r >= symStart; r--) {
+        const c = buf[r];
+        if (c === 41) {
+          depth++;
+        } else if (c === 40 /* ( */ && --depth === 0) {
+          break;
+        }
+      }
+      if (r >= symStart && (r === symStart || isBlank(buf[r - 1]))) {
+        dsoStart = r + 1;
+        dsoEnd = q - 1;
+        symEnd = r;
+        while (symEnd > symStart && isBlank(buf[symEnd - 1])) {
+          symEnd--;
+        }
+      }
+    }
+    // Strip a `+0x1f` offset: the same function at another instruction is the same frame.
+    let t = symEnd;
+    while (t > symStart && isHexDigit(buf[t - 1])) {
+      t--;
+    }
+    if (t < symEnd && t - 3 >= symStart && buf[t - 1] === 120 && buf[t - 2] === 48 && buf[t - 3] === 43) {
+      symEnd = t - 3;
+    }
+
+    let frame: number;
+    if (this.options.keepUnknownAddresses && isUnknown(buf, symStart, symEnd)) {
+      frame = this.b.frameId(
+        byteString(buf, symStart, symEnd),
+        byteString(buf, dsoStart, dsoEnd),
+        false,
+        byteString(buf, addrStart, addrEnd)
+      );
+    } else {
+      const key = this.lineKeys.intern(buf, symStart, symEnd, dsoStart, dsoEnd);
+      if (key === this.resolvedKeys) {
+        this.resolveKey(key, byteString(buf, symStart, symEnd), byteString(buf, dsoStart, dsoEnd));
+      }
+      frame = this.lineFrame[key];
+    }
+    if (frame >= 0) {
+      this.pushFrame(frame);
+    } else {
+      const chain = this.chains[-frame - 2];
+      for (let i = 0; i < chain.length; i++) {
+        this.pushFrame(chain[i]);
+      }
+    }
+    return true;
+  }
+
+  private resolveKey(key: number, symbol: string, dso: string) {
+    if (key === this.lineFrame.length) {
+      const bigger = new Int32Array(this.lineFrame.length * 2);
+      bigger.set(this.lineFrame);
+      this.lineFrame = bigger;
+    }
+    const parts = splitInlineChain(symbol);
+    if (parts.length === 1) {
+      this.lineFrame[key] = this.b.frameId(symbol, dso, false);
+    } else {
+      // Stored leaf first, as the stack buffer is.
+      const ids = new Int32Array(parts.length);
+      for (let i = 0; i < parts.length; i++) {
+        ids[parts.length - 1 - i] = this.b.frameId(parts[i], dso, i > 0);
+      }
+      this.chains.push(ids);
+      this.lineFrame[key] = -(this.chains.length - 1) - 2;
+    }
+    this.resolvedKeys = key + 1;
+  }
+
+  private pushFrame(frame: number) {
+    if (this.depth === this.stack.length) {
+      const bigger = new Int32Array(this.stack.length * 2);
+      bigger.set(this.stack);
+      this.stack = bigger;
+    }
+    this.stack[this.depth++] = frame;
+  }
+}
+
+function isUnknown(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== UNKNOWN.length) {
+    return false;
+  }
+  for (let i = 0; i < UNKNOWN.length; i++) {
+    if (buf[s + i] !== UNKNOWN[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Java inlining as printed with perf-map-agent's unfoldall: `outer->inlined->innermost`. Not C++ `operator->`. */
+export function splitInlineChain(symbol: string): string[] {
+  if (symbol.indexOf('->') < 0) {
+    return [symbol];
+  }
+  const parts: string[] = [];
+  let from = 0;
+  let at = symbol.indexOf('->');
+  while (at >= 0) {
+    if (!symbol.slice(Math.max(0, at - 8), at).endsWith('operator')) {
+      parts.push(symbol.slice(from, at));
+      from = at + 2;
+    }
+    at = symbol.indexOf('->', at + 2);
+  }
+  parts.push(symbol.slice(from));
+  return parts;
+}

@@ -1,0 +1,160 @@
+/**
+ * The sample store: a parsed profile, columnar and compact, sorted by time.
+ *
+ * A sample is (time, context, weight). A context interns everything else a sample carries — stack, thread, cpu,
+ * event — so a sample costs 12 bytes (16 with weights) and filters are evaluated once per context, not per sample.
+ * Times are exact integers: nanoseconds since `startSec`, the whole second of the first sample on the perf clock.
+ * All text is byte strings (see bytes.ts).
+ */
+import { FrameKind } from './frames';
+
+export interface ProfileHeader {
+  capturedOn?: string;
+  hostname?: string;
+  osRelease?: string;
+  perfVersion?: string;
+  arch?: string;
+  nrcpusOnline?: number;
+  nrcpusAvailable?: number;
+  cpuDescription?: string;
+  cmdline?: string;
+  totalMemory?: string;
+  /** Events named in `# event : name = …` lines. */
+  events: string[];
+  /** `# time of first sample : 12345.678` (perf 5.x), in perf-clock seconds as printed. */
+  timeOfFirstSample?: string;
+  timeOfLastSample?: string;
+  /** Every `# key : value` line, as written. */
+  fields: Record<string, string>;
+}
+
+export interface ParseWarning {
+  code: 'garbage-line' | 'bad-frame-line' | 'missing-timestamp' | 'truncated' | 'mixed-timestamps' | 'no-samples';
+  message: string;
+  count: number;
+  /** 1-based line number of the first occurrence, when known. */
+  firstLine?: number;
+}
+
+export interface FrameTable {
+  count: number;
+  /** Symbol as perf printed it, minus a `+0x…` offset; one part of a Java `a->b` chain. */
+  name: string[];
+  dso: string[];
+  kind: Uint8Array;
+  /** Second or later part of an `a->b->c` chain (FlameGraph's `_[i]`). */
+  chainPart: Uint8Array;
+  /** Raw address, kept only for `[unknown]` symbols when parsing for `--addrs`. */
+  address: Array<string | undefined>;
+  /** FRAME_IDLE / FRAME_IRQ bits. */
+  flags: Uint8Array;
+}
+
+/** Stack trie: node 0 is the root (no frame); every other node is (parent, frame). */
+export interface StackTable {
+  count: number;
+  parent: Int32Array;
+  frame: Int32Array;
+  depth: Int32Array;
+  /** OR of the frame flags from the root down to this node. */
+  flags: Uint8Array;
+}
+
+export interface ThreadTable {
+  count: number;
+  comm: string[];
+  /** -1 when perf did not print it. */
+  pid: Int32Array;
+  tid: Int32Array;
+}
+
+export interface ContextTable {
+  count: number;
+  stack: Int32Array;
+  thread: Int32Array;
+  /** -1 when perf did not print a cpu. */
+  cpu: Int32Array;
+  event: Int32Array;
+  idle: Uint8Array;
+}
+
+export interface ProfileStore {
+  format: 'perf-script';
+  header: ProfileHeader;
+  warnings: ParseWarning[];
+  /** Bytes of (decompressed) input consumed. */
+  bytesRead: number;
+  sampleCount: number;
+  /** False when perf script was run without the time field: no heat map, no range queries. */
+  hasTimestamps: boolean;
+  /** Decimal places the timestamps had (6 = µs, 9 = ns). */
+  timePrecisionDigits: number;
+  /** floor(first sample) in perf-clock seconds. */
+  startSec: number;
+  /** Per sample: ns since startSec, ascending. */
+  time: Float64Array;
+  context: Int32Array;
+  /** Per sample weight (perf's period); null when every sample weighs 1. */
+  weight: Uint32Array | Float64Array | null;
+  hasPeriods: boolean;
+  events: string[];
+  /**
+   * The event stackcollapse-perf.pl keeps by default: that of the first sample whose header line ends with its event
+   * (samples with a tracepoint payload or an inline frame are never filtered by it).
+   */
+  foldEvent: string | undefined;
+  frames: FrameTable;
+  stacks: StackTable;
+  threads: ThreadTable;
+  contexts: ContextTable;
+}
+
+export { FrameKind };
+
+/** Index of the first sample with time >= t (ns since startSec). */
+export function lowerBound(time: Float64Array, t: number, count = time.length): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid] < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/** Sample indices [first, last) whose time lies in [fromNs, toNs), both ns since startSec. */
+export function sampleRange(store: ProfileStore, fromNs: number, toNs: number): [number, number] {
+  if (!store.hasTimestamps) {
+    return [0, store.sampleCount];
+  }
+  const first = lowerBound(store.time, fromNs, store.sampleCount);
+  const last = Math.max(first, lowerBound(store.time, toNs, store.sampleCount));
+  return [first, last];
+}
+
+/** Time span of the profile: [first, last] sample, ns since startSec. */
+export function timeSpan(store: ProfileStore): { firstNs: number; lastNs: number } | undefined {
+  if (!store.hasTimestamps || store.sampleCount === 0) {
+    return undefined;
+  }
+  return { firstNs: store.time[0], lastNs: store.time[store.sampleCount - 1] };
+}
+
+/** Bytes held by the store's typed arrays, an estimate for cache budgets. */
+export function storeByteSize(store: ProfileStore): number {
+  let bytes = store.time.byteLength + store.context.byteLength + (store.weight?.byteLength ?? 0);
+  bytes += store.stacks.count * 13 + store.contexts.count * 17 + store.threads.count * 40;
+  for (let i = 0; i < store.frames.count; i++) {
+    bytes += 64 + 2 * (store.frames.name[i].length + store.frames.dso[i].length);
+  }
+  return bytes;
+}
+
+/** Weight of sample i. */
+export function sampleWeight(store: ProfileStore, i: number): number {
+  return store.weight === null ? 1 : store.weight[i];
+}
