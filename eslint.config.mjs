@@ -33,7 +33,14 @@ export default defineConfig([
       'playwright/.auth/',
       '**/.idea',
       '**/.eslintcache',
+      'lib/',
+      'bench-data/',
     ],
   },
   ...baseConfig,
+  {
+    // The sidecar, CLI, tests and benchmark are TypeScript too: lint them with the same rules as src/.
+    files: ['sidecar/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.json' } },
+  },
 ]);

@@ -40,7 +40,7 @@ export class StoreBuilder {
   private threads: ThreadTable = { count: 0, comm: [], pid: new Int32Array(256), tid: new Int32Array(256) };
   private eventInterner = new ByteInterner();
   private events: string[] = [];
-  private foldEvent: number = -1;
+  private foldEvent = -1;
   private contextKeys = new TupleInterner(4, 4096);
   // samples
   private count = 0;

@@ -38,6 +38,9 @@ export function computeHeatmap(store: ProfileStore, options: HeatmapOptions = {}
   if (!Number.isInteger(rows) || rows < 1 || rows > MAX_ROWS) {
     throw new HeatmapError(`rows must be an integer from 1 to ${MAX_ROWS}, got ${rows}`);
   }
+  if (store.sampleCount === 0) {
+    throw new HeatmapError('the profile holds no samples (is it perf script output?)');
+  }
   if (!store.hasTimestamps) {
     throw new HeatmapError('the profile has no timestamps (perf script was run without the time field)');
   }

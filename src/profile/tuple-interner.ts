@@ -9,7 +9,10 @@ export class TupleInterner {
   private mask: number;
   size = 0;
 
-  constructor(readonly arity: number, initialCapacity = 1024) {
+  constructor(
+    readonly arity: number,
+    initialCapacity = 1024
+  ) {
     this.keys = new Int32Array(initialCapacity * arity);
     this.hashes = new Int32Array(initialCapacity);
     this.table = new Int32Array(initialCapacity * 2).fill(-1);

@@ -41,7 +41,9 @@ function stripJavaL(folded: string): string {
   const lines = folded
     .trimEnd()
     .split('\n')
-    .map((line) => (line.startsWith('java-') ? line.replace(/;L([^;]*\/[^;]*)/g, (_m, rest: string) => `;${rest}`) : line));
+    .map((line) =>
+      line.startsWith('java-') ? line.replace(/;L([^;]*\/[^;]*)/g, (_m, rest: string) => `;${rest}`) : line
+    );
   return lines.sort().join('\n') + '\n';
 }
 

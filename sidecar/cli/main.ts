@@ -1,0 +1,247 @@
+/**
+ * The `flamescope` command line. Its output formats are a contract (scripts and the docs rely on them):
+ *   collapse  → folded stacks, byte-identical to FlameGraph's stackcollapse-perf.pl
+ *   heatmap   → {"start","columns","rows","counts":[[…rows…]×columns],"max"}
+ *   info      → header, counts, span and warnings as JSON
+ * Errors: exit 1 (bad input) or 2 (bad usage) with one line on stderr, never a stack trace.
+ */
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import {
+  byteStringToBytes,
+  computeHeatmap,
+  FoldOptions,
+  foldStacks,
+  HeatmapError,
+  heatmapToJson,
+  ParseOptions,
+  ProfileStore,
+  SampleFilter,
+} from '../../src/profile';
+import { parseStream, ProfileInputError, readProfileFile } from '../io/read-profile';
+import { profileInfo } from './info';
+import { terminalProgress } from './progress';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: flamescope <command> [options] FILE|-
+
+commands:
+  collapse   folded stacks, as FlameGraph's stackcollapse-perf.pl prints them
+             [--pid] [--tid] [--kernel] [--jit] [--all] [--addrs] [--event-filter EV]
+             [--from S] [--to S] [--exclude-idle] [filters]
+  heatmap    subsecond-offset heat map as JSON
+             [--rows N] [--include-idle] [--weight samples|period] [filters]
+  info       header fields, counts, time span and warnings as JSON
+
+filters: [--event EV] [--cpu N] [--pid-is N] [--tid-is N] [--comm NAME]
+FILE may be plain or gzip perf script output; - reads standard input.
+--from/--to are seconds relative to floor(first sample), half-open [from, to).`;
+
+const FILTER_OPTIONS = {
+  event: { type: 'string' },
+  cpu: { type: 'string' },
+  'pid-is': { type: 'string' },
+  'tid-is': { type: 'string' },
+  comm: { type: 'string' },
+} as const;
+
+const COMMANDS: Record<string, ParseArgsConfig['options']> = {
+  collapse: {
+    pid: { type: 'boolean' },
+    tid: { type: 'boolean' },
+    kernel: { type: 'boolean' },
+    jit: { type: 'boolean' },
+    all: { type: 'boolean' },
+    addrs: { type: 'boolean' },
+    'event-filter': { type: 'string' },
+    'all-events': { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'exclude-idle': { type: 'boolean' },
+    ...FILTER_OPTIONS,
+  },
+  heatmap: {
+    rows: { type: 'string' },
+    'include-idle': { type: 'boolean' },
+    weight: { type: 'string' },
+    ...FILTER_OPTIONS,
+  },
+  info: {},
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    const options = COMMANDS[command];
+    if (!options) {
+      throw new UsageError(`unknown command "${command}" (try: collapse, heatmap, info)`);
+    }
+    const { values, positionals } = parseCommandArgs(rest, options);
+    if (values.help) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError(`${command} takes exactly one FILE (or - for standard input)`);
+    }
+    const store = await load(positionals[0], { keepUnknownAddresses: command === 'collapse' && !!values.addrs });
+    switch (command) {
+      case 'collapse':
+        await writeFolded(store, collapseOptions(values));
+        break;
+      case 'heatmap':
+        await write(JSON.stringify(heatmapToJson(computeHeatmap(store, heatmapOptions(values)))) + '\n');
+        break;
+      case 'info':
+        await write(JSON.stringify(profileInfo(store), null, 2) + '\n');
+        break;
+    }
+    return 0;
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parseCommandArgs(args: string[], options: ParseArgsConfig['options']) {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (e) {
+    // Node's messages carry a second sentence on `--` that only confuses here.
+    throw new UsageError((e as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, ''));
+  }
+}
+
+async function load(file: string, options: ParseOptions): Promise<ProfileStore> {
+  const progress = terminalProgress();
+  const readOptions = { ...options, onProgress: progress.update };
+  try {
+    return file === '-' ? await parseStream(process.stdin, readOptions) : await readProfileFile(file, readOptions);
+  } finally {
+    progress.done();
+  }
+}
+
+function filterOptions(v: Values): SampleFilter {
+  return {
+    event: v.event as string | undefined,
+    cpu: integer(v.cpu, '--cpu', 0),
+    pid: integer(v['pid-is'], '--pid-is', -1),
+    tid: integer(v['tid-is'], '--tid-is', -1),
+    comm: v.comm as string | undefined,
+  };
+}
+
+function collapseOptions(v: Values): FoldOptions {
+  const from = seconds(v.from, '--from');
+  const to = seconds(v.to, '--to');
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new UsageError(`--to (${v.to}) is before --from (${v.from})`);
+  }
+  return {
+    pid: !!v.pid,
+    tid: !!v.tid,
+    kernel: !!v.kernel,
+    jit: !!v.jit,
+    all: !!v.all,
+    addrs: !!v.addrs,
+    eventFilter: v['event-filter'] as string | undefined,
+    allEvents: !!v['all-events'],
+    fromNs: from === undefined ? undefined : Math.round(from * 1e9),
+    toNs: to === undefined ? undefined : Math.round(to * 1e9),
+    filter: { ...filterOptions(v), includeIdle: !v['exclude-idle'] },
+  };
+}
+
+function heatmapOptions(v: Values) {
+  const rows = integer(v.rows, '--rows', 1) ?? 50;
+  const weight = (v.weight as string | undefined) ?? 'samples';
+  if (weight !== 'samples' && weight !== 'period') {
+    throw new UsageError(`--weight must be samples or period, got "${weight}"`);
+  }
+  return { ...filterOptions(v), includeIdle: !!v['include-idle'], rows, weight: weight as 'samples' | 'period' };
+}
+
+function integer(value: unknown, flag: string, min: number): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || !/^-?\d+$/.test(String(value))) {
+    throw new UsageError(`${flag} must be an integer${min > -1 ? ` of at least ${min}` : ''}, got "${value}"`);
+  }
+  return n;
+}
+
+function seconds(value: unknown, flag: string): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const n = Number(value);
+  if (!Number.isFinite(n) || String(value).trim() === '') {
+    throw new UsageError(`${flag} must be a number of seconds, got "${value}"`);
+  }
+  return n;
+}
+
+/** Folded lines written in ~1 MiB batches, as bytes (names may hold any byte, and output may exceed a string). */
+async function writeFolded(store: ProfileStore, options: FoldOptions) {
+  let batch = '';
+  for (const s of foldStacks(store, options)) {
+    batch += `${s.stack} ${s.weight}\n`;
+    if (batch.length > 1 << 20) {
+      await write(batch);
+      batch = '';
+    }
+  }
+  await write(batch);
+}
+
+function write(byteString: string): Promise<void> {
+  if (byteString.length === 0) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    process.stdout.write(byteStringToBytes(byteString), (e) => (e ? reject(e) : resolve()));
+  });
+}
+
+function fail(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`flamescope: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof ProfileInputError || e instanceof HeatmapError) {
+    process.stderr.write(`flamescope: ${e.message}\n`);
+    return 1;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EPIPE') {
+    return 0;
+  }
+  process.stderr.write(`flamescope: ${err?.message ?? String(e)}\n`);
+  return 1;
+}
+
+/** Entry point of bin/flamescope.js. */
+export function run() {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      process.exit(0);
+    }
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
