@@ -45,18 +45,18 @@ export function profileInfo(store: ProfileStore) {
     format: store.format,
     bytes: store.bytesRead,
     header: {
-      capturedOn: h.capturedOn,
-      hostname: h.hostname,
-      osRelease: h.osRelease,
-      perfVersion: h.perfVersion,
-      arch: h.arch,
+      capturedOn: text(h.capturedOn),
+      hostname: text(h.hostname),
+      osRelease: text(h.osRelease),
+      perfVersion: text(h.perfVersion),
+      arch: text(h.arch),
       nrcpusOnline: h.nrcpusOnline,
       nrcpusAvailable: h.nrcpusAvailable,
-      cpuDescription: h.cpuDescription,
-      cmdline: h.cmdline,
-      events: h.events,
-      timeOfFirstSample: h.timeOfFirstSample,
-      timeOfLastSample: h.timeOfLastSample,
+      cpuDescription: text(h.cpuDescription),
+      cmdline: text(h.cmdline),
+      events: h.events.map(toDisplayText),
+      timeOfFirstSample: text(h.timeOfFirstSample),
+      timeOfLastSample: text(h.timeOfLastSample),
     },
     samples: store.sampleCount,
     idleSamples,
@@ -78,4 +78,8 @@ export function profileInfo(store: ProfileStore) {
       : null,
     warnings: store.warnings,
   };
+}
+
+function text(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : toDisplayText(s);
 }

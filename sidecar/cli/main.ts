@@ -20,6 +20,7 @@ import {
 import { parseStream, ProfileInputError, readProfileFile } from '../io/read-profile';
 import { profileInfo } from './info';
 import { terminalProgress } from './progress';
+import { renderView } from './view';
 
 class UsageError extends Error {}
 
@@ -32,6 +33,8 @@ commands:
   heatmap    subsecond-offset heat map as JSON
              [--rows N] [--include-idle] [--weight samples|period] [filters]
   info       header fields, counts, time span and warnings as JSON
+  view       a profile at a glance: summary, heat map and hottest functions
+             [--rows N]
 
 filters: [--event EV] [--cpu N] [--pid-is N] [--tid-is N] [--comm NAME]
 FILE may be plain or gzip perf script output; - reads standard input.
@@ -67,6 +70,7 @@ const COMMANDS: Record<string, ParseArgsConfig['options']> = {
     ...FILTER_OPTIONS,
   },
   info: {},
+  view: { rows: { type: 'string' } },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -78,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const options = COMMANDS[command];
     if (!options) {
-      throw new UsageError(`unknown command "${command}" (try: collapse, heatmap, info)`);
+      throw new UsageError(`unknown command "${command}" (try: collapse, heatmap, info, view)`);
     }
     const { values, positionals } = parseCommandArgs(rest, options);
     if (values.help) {
@@ -94,10 +98,20 @@ export async function main(argv: string[]): Promise<number> {
         await writeFolded(store, collapseOptions(values));
         break;
       case 'heatmap':
-        await write(JSON.stringify(heatmapToJson(computeHeatmap(store, heatmapOptions(values)))) + '\n');
+        await writeText(JSON.stringify(heatmapToJson(computeHeatmap(store, heatmapOptions(values)))) + '\n');
         break;
       case 'info':
-        await write(JSON.stringify(profileInfo(store), null, 2) + '\n');
+        await writeText(JSON.stringify(profileInfo(store), null, 2) + '\n');
+        break;
+      case 'view':
+        await writeText(
+          renderView(store, {
+            rows: integer(values.rows, '--rows', 1) ?? 10,
+            color: !!process.stdout.isTTY,
+            width: process.stdout.columns ?? 100,
+            name: positionals[0],
+          })
+        );
         break;
     }
     return 0;
@@ -201,19 +215,29 @@ async function writeFolded(store: ProfileStore, options: FoldOptions) {
   for (const s of foldStacks(store, options)) {
     batch += `${s.stack} ${s.weight}\n`;
     if (batch.length > 1 << 20) {
-      await write(batch);
+      await writeBytes(batch);
       batch = '';
     }
   }
-  await write(batch);
+  await writeBytes(batch);
 }
 
-function write(byteString: string): Promise<void> {
-  if (byteString.length === 0) {
+/** Engine byte strings, written back byte for byte. */
+function writeBytes(byteString: string): Promise<void> {
+  return writeOut(byteStringToBytes(byteString));
+}
+
+/** Text for people and JSON, as UTF-8. */
+function writeText(text: string): Promise<void> {
+  return writeOut(Buffer.from(text, 'utf8'));
+}
+
+function writeOut(bytes: Uint8Array): Promise<void> {
+  if (bytes.length === 0) {
     return Promise.resolve();
   }
   return new Promise((resolve, reject) => {
-    process.stdout.write(byteStringToBytes(byteString), (e) => (e ? reject(e) : resolve()));
+    process.stdout.write(bytes, (e) => (e ? reject(e) : resolve()));
   });
 }
 
