@@ -2,7 +2,7 @@
 // The CLI is TypeScript bundled by `npm run build:cli` (run automatically by `npm install` / `npm ci`).
 let cli;
 try {
-  cli = require('../lib/flamescope.cjs');
+  cli = require('../lib/main.cjs');
 } catch (e) {
   if (e.code !== 'MODULE_NOT_FOUND') {
     throw e;

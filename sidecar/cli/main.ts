@@ -17,7 +17,9 @@ import {
   ProfileStore,
   SampleFilter,
 } from '../../src/profile';
+import { configHelp, ConfigError, loadConfig, SETTINGS } from '../config';
 import { parseStream, ProfileInputError, readProfileFile } from '../io/read-profile';
+import { startSidecar } from '../serve';
 import { profileInfo } from './info';
 import { terminalProgress } from './progress';
 import { renderView } from './view';
@@ -35,6 +37,8 @@ commands:
   info       header fields, counts, time span and warnings as JSON
   view       a profile at a glance: summary, heat map and hottest functions
              [--rows N]
+  serve      the sidecar: profiles from a folder or S3 as Grafana data frames
+             (flamescope serve --help lists its options)
 
 filters: [--event EV] [--cpu N] [--pid-is N] [--tid-is N] [--comm NAME]
 FILE may be plain or gzip perf script output; - reads standard input.
@@ -79,10 +83,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command === undefined ? 2 : 0;
   }
+  if (command === 'serve') {
+    return serve(rest);
+  }
   try {
     const options = COMMANDS[command];
     if (!options) {
-      throw new UsageError(`unknown command "${command}" (try: collapse, heatmap, info, view)`);
+      throw new UsageError(`unknown command "${command}" (try: collapse, heatmap, info, view, serve)`);
     }
     const { values, positionals } = parseCommandArgs(rest, options);
     if (values.help) {
@@ -256,6 +263,43 @@ function fail(e: unknown): number {
   }
   process.stderr.write(`flamescope: ${err?.message ?? String(e)}\n`);
   return 1;
+}
+
+/** `flamescope serve`: runs until SIGINT/SIGTERM. */
+async function serve(args: string[]): Promise<number> {
+  const options: ParseArgsConfig['options'] = {};
+  for (const s of SETTINGS) {
+    options[s.flag] = { type: s.type === 'boolean' ? 'boolean' : 'string' };
+  }
+  let config;
+  try {
+    const { values } = parseCommandArgs(args, options);
+    if (values.help) {
+      process.stdout.write(configHelp() + '\n');
+      return 0;
+    }
+    config = loadConfig(values);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      return fail(new UsageError(e.message));
+    }
+    return fail(e);
+  }
+  let sidecar;
+  try {
+    sidecar = await startSidecar(config);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`flamescope: cannot serve on ${config.host}:${config.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sidecar.close();
+  return 0;
 }
 
 /** Entry point of bin/flamescope.js. */

@@ -6,6 +6,7 @@
 import { contextMask, SampleFilter, weightByContext, WeightMode } from './filter';
 import { FRAME_KIND_NAMES, FrameKindName } from './frames';
 import { renderFrame } from './fold';
+import { toDisplayText } from './bytes';
 import { ProfileStore, sampleRange } from './store';
 import { TupleInterner } from './tuple-interner';
 
@@ -24,6 +25,9 @@ export interface FlameGraph {
   self: Float64Array;
   label: string[];
   kind: Array<FrameKindName | 'root' | 'thread'>;
+  /** Differential graphs only (Grafana's convention): `value`/`self` hold baseline + selection, these the selection. */
+  valueRight?: Float64Array;
+  selfRight?: Float64Array;
   /** Weight of the root. */
   total: number;
   /** Nodes merged away by maxNodes. */
@@ -33,17 +37,41 @@ export interface FlameGraph {
 const ROOT_LABEL = 'all';
 
 export function computeFlameGraph(store: ProfileStore, options: FlameGraphOptions = {}): FlameGraph {
+  return mergeFlameGraphs([{ store, options }], undefined, options.maxNodes ?? 0);
+}
+
+export interface FlameGraphPart {
+  store: ProfileStore;
+  options: FlameGraphOptions;
+}
+
+/**
+ * One flame graph of several ranges (of one or several profiles: continuous capture), merged by name. With a
+ * baseline it is differential: `value`/`self` are baseline + selection and `valueRight`/`selfRight` the selection,
+ * as Grafana's flame graph reads a diff.
+ */
+export function mergeFlameGraphs(selection: FlameGraphPart[], baseline?: FlameGraphPart[], maxNodes = 0): FlameGraph {
+  const tree = new CallTree();
+  for (const part of baseline ?? []) {
+    addRange(tree, part.store, part.options, 0);
+  }
+  for (const part of selection) {
+    addRange(tree, part.store, part.options, baseline ? 1 : 0);
+  }
+  return tree.toNestedSet(maxNodes, baseline !== undefined);
+}
+
+function addRange(tree: CallTree, store: ProfileStore, options: FlameGraphOptions, channel: 0 | 1) {
   const mask = contextMask(store, options);
   const [first, last] = sampleRange(store, options.fromNs ?? -Infinity, options.toNs ?? Infinity);
   const sums = weightByContext(store, first, last, mask, options.weight ?? 'samples');
-  const tree = new CallTree(store);
   const c = store.contexts;
+  const memo = new Map<number, number>();
   for (let i = 0; i < c.count; i++) {
     if (sums[i] !== 0) {
-      tree.add(c.thread[i], c.stack[i], sums[i]);
+      tree.add(store, memo, c.thread[i], c.stack[i], sums[i], channel);
     }
   }
-  return tree.toNestedSet(options.maxNodes ?? 0);
 }
 
 /** A frame's name for people: FlameGraph's tidy name, or `[dso]` when perf had no symbol. */
@@ -62,26 +90,24 @@ class CallTree {
   private parent: number[] = [-1];
   private labelOf: number[] = [-1];
   private kindOf: Array<FlameGraph['kind'][number]> = ['root'];
-  private self: number[] = [0];
-  /** (thread comm label, stack node) → tree node. */
-  private readonly memo = new Map<number, number>();
+  /** Self weight per node, per channel (0 = the graph, or the baseline of a diff; 1 = a diff's selection). */
+  private self: number[][] = [[0], [0]];
 
-  constructor(private readonly store: ProfileStore) {}
-
-  add(thread: number, stack: number, weight: number) {
-    const comm = this.store.threads.comm[thread];
-    const top = this.child(0, comm, 'thread');
-    const node = this.nodeFor(top, stack, comm === 'java');
-    this.self[node] += weight;
+  /** Adds `weight` at the node for (thread, stack); `memo` caches (stack, thread-node) → tree node for one store. */
+  add(store: ProfileStore, memo: Map<number, number>, thread: number, stack: number, weight: number, channel: 0 | 1) {
+    const comm = store.threads.comm[thread];
+    const top = this.child(0, toDisplayText(comm), 'thread');
+    const node = this.nodeFor(store, memo, top, stack, comm === 'java');
+    this.self[channel][node] += weight;
   }
 
-  private nodeFor(top: number, stack: number, java: boolean): number {
-    const s = this.store.stacks;
+  private nodeFor(store: ProfileStore, memo: Map<number, number>, top: number, stack: number, java: boolean): number {
+    const s = store.stacks;
     const pending: number[] = [];
     let n = stack;
     let node = top;
     while (n !== 0) {
-      const hit = this.memo.get(n * 2097152 + top);
+      const hit = memo.get(n * 2097152 + top);
       if (hit !== undefined) {
         node = hit;
         break;
@@ -92,11 +118,11 @@ class CallTree {
     for (let i = pending.length - 1; i >= 0; i--) {
       const m = pending[i];
       const frame = s.frame[m];
-      const label = displayName(this.store, frame, java);
+      const label = displayName(store, frame, java);
       if (label !== null) {
-        node = this.child(node, label, FRAME_KIND_NAMES[this.store.frames.kind[frame]]);
+        node = this.child(node, toDisplayText(label), FRAME_KIND_NAMES[store.frames.kind[frame]]);
       }
-      this.memo.set(m * 2097152 + top, node);
+      memo.set(m * 2097152 + top, node);
     }
     return node;
   }
@@ -113,42 +139,47 @@ class CallTree {
       this.parent.push(parent);
       this.labelOf.push(id);
       this.kindOf.push(kind);
-      this.self.push(0);
+      this.self[0].push(0);
+      this.self[1].push(0);
     }
     return node;
   }
 
-  toNestedSet(maxNodes: number): FlameGraph {
+  toNestedSet(maxNodes: number, diff = false): FlameGraph {
     const count = this.parent.length;
-    // Children are created after their parent, so one reverse pass sums totals bottom-up.
-    const total = Float64Array.from(this.self);
-    for (let n = count - 1; n > 0; n--) {
-      total[this.parent[n]] += total[n];
-    }
+    // value/self carry both channels (a plain graph only uses channel 0); Right arrays the selection alone.
+    const selfBoth = Float64Array.from(this.self[0], (v, i) => v + this.self[1][i]);
+    const total = sumUp(this.parent, selfBoth);
+    const totalRight = diff ? sumUp(this.parent, Float64Array.from(this.self[1])) : undefined;
     const keep = new Uint8Array(count).fill(1);
     let dropped = 0;
     if (maxNodes > 0 && count > maxNodes) {
+      // Keep the maxNodes heaviest nodes. A child never outweighs its parent, so this keeps whole top parts of the tree.
       const threshold = Float64Array.from(total).sort().reverse()[maxNodes - 1];
+      let tieBudget = maxNodes - total.filter((v) => v > threshold).length;
       for (let n = 1; n < count; n++) {
-        if (total[n] < threshold || !keep[this.parent[n]]) {
+        const heavy = total[n] > threshold || (total[n] === threshold && tieBudget-- > 0);
+        if (!heavy || !keep[this.parent[n]]) {
           keep[n] = 0;
           dropped++;
         }
       }
     }
-    const selfAfter = Float64Array.from(this.self);
+    // Merged-away nodes give their self time to the nearest kept ancestor, so totals still add up.
+    const selfAfter = Float64Array.from(selfBoth);
+    const selfRightAfter = Float64Array.from(this.self[1]);
     const children: number[][] = Array.from({ length: count }, () => []);
     for (let n = 1; n < count; n++) {
       if (keep[n]) {
         children[this.parent[n]].push(n);
-      } else {
-        // Merged away: its time becomes the nearest kept ancestor's self time, so totals still add up.
-        let a = this.parent[n];
-        while (!keep[a]) {
-          a = this.parent[a];
-        }
-        selfAfter[a] += this.self[n];
+        continue;
       }
+      let a = this.parent[n];
+      while (!keep[a]) {
+        a = this.parent[a];
+      }
+      selfAfter[a] += selfBoth[n];
+      selfRightAfter[a] += this.self[1][n];
     }
     const kept = count - dropped;
     const out: FlameGraph = {
@@ -160,6 +191,10 @@ class CallTree {
       total: total[0],
       droppedNodes: dropped,
     };
+    if (totalRight) {
+      out.valueRight = new Float64Array(kept);
+      out.selfRight = new Float64Array(kept);
+    }
     // Depth-first, siblings in name order (stable across ranges, like FlameGraph).
     const stack: Array<[number, number]> = [[0, 0]];
     let i = 0;
@@ -168,6 +203,10 @@ class CallTree {
       out.level[i] = level;
       out.value[i] = total[n];
       out.self[i] = selfAfter[n];
+      if (totalRight) {
+        out.valueRight![i] = totalRight[n];
+        out.selfRight![i] = selfRightAfter[n];
+      }
       out.label.push(n === 0 ? ROOT_LABEL : this.labels[this.labelOf[n]]);
       out.kind.push(this.kindOf[n]);
       i++;
@@ -178,6 +217,15 @@ class CallTree {
     }
     return out;
   }
+}
+
+/** Totals from self weights: children come after their parent, so one reverse pass sums bottom-up. */
+function sumUp(parent: number[], self: Float64Array): Float64Array {
+  const total = Float64Array.from(self);
+  for (let n = parent.length - 1; n > 0; n--) {
+    total[parent[n]] += total[n];
+  }
+  return total;
 }
 
 function compare(a: string, b: string): number {

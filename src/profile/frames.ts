@@ -38,7 +38,7 @@ const IDLE_FUNCTION =
   /^(?:cpuidle\w*|cpu_idle\w*|default_idle\w*|native_safe_halt|cpu_startup_entry|cpu_bringup_and_idle|do_idle|arch_cpu_idle\w*|intel_idle\w*|acpi_idle\w*|mwait_idle\w*|poll_idle|xen_hypercall_sched_op|xen_hypercall_vcpu_op|pv_native_safe_halt|psci_cpu_suspend_enter|cpu_do_idle|haltpoll\w*)$/;
 // Interrupt and soft-IRQ work: real CPU time even when it runs on an idle CPU (FlameScope drops it, its #143).
 const IRQ_FUNCTION =
-  /^(?:__do_softirq|do_softirq\w*|irq_exit\w*|__irq_exit_rcu|do_IRQ|handle_irq\w*|handle_softirqs|net_rx_action|net_tx_action|tasklet_\w*action|run_timer_softirq|__softirqentry_text_start|common_interrupt|sysvec_\w+|asm_sysvec_\w+|asm_common_interrupt|\w+_interrupt)$/;
+  /^(?:__do_softirq|do_softirq\w*|irq_exit\w*|__irq_exit_rcu|do_IRQ|handle_irq\w*|handle_softirqs|net_rx_action|net_tx_action|tasklet_\w*action|run_timer_softirq|__softirqentry_text_start|common_interrupt|sysvec_\w+|asm_sysvec_\w+|asm_common_interrupt|(?!get_|tick_)\w+_interrupt)$/;
 
 export function frameFlags(name: string, kind: FrameKind): number {
   if (kind !== FrameKind.Kernel) {

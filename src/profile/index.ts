@@ -14,3 +14,5 @@ export { FrameKind, FRAME_KIND_NAMES } from './frames';
 export type { FrameKindName } from './frames';
 export { PerfScriptParser } from './perf-script/parser';
 export type { PerfScriptOptions } from './perf-script/parser';
+export * from './serialize';
+export * from './wall-heatmap';

@@ -141,6 +141,11 @@ export class PerfScriptParser implements ProfileParser {
 
   private line(buf: Uint8Array, start: number, end: number) {
     this.lineNo++;
+    if (end - start > MAX_LINE_BYTES) {
+      // Same rule whether the line arrived in one chunk or many (see appendCarry).
+      this.b.warn('garbage-line', `a line longer than ${MAX_LINE_BYTES} bytes was skipped`, this.lineNo);
+      return;
+    }
     if (end > start && buf[end - 1] === CHAR_CR) {
       end--;
     }

@@ -1,0 +1,159 @@
+/**
+ * Sidecar configuration: every setting is a flag and a FLAMESCOPE_* environment variable (the flag wins), listed by
+ * `flamescope serve --help`. The AWS SDK's own environment (AWS_ENDPOINT_URL_S3, AWS_REGION, keys, AWS_PROFILE,
+ * AWS_REQUEST_CHECKSUM_CALCULATION…) keeps working whenever no flag overrides it.
+ */
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface SidecarConfig {
+  storage: string;
+  host: string;
+  port: number;
+  token?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3PathStyle?: boolean;
+  cacheMemoryMb: number;
+  maxProfileMb: number;
+  parseConcurrency: number;
+  requestTimeoutMs: number;
+  storageTimeoutMs: number;
+  revalidateMs: number;
+  writeIndex: boolean;
+  keyTimePattern: string;
+  capturedOnTimeZone: string;
+  logLevel: string;
+}
+
+interface Setting {
+  key: keyof SidecarConfig;
+  flag: string;
+  type: 'string' | 'number' | 'boolean';
+  help: string;
+  defaultValue?: string | number | boolean;
+}
+
+/** The bundled example profiles: the embedded default storage. */
+export const DEFAULT_PROFILE_DIR = resolve(__dirname, '..', 'profiles');
+
+// An ISO-8601 instant anywhere in the key: 2026-11-17T09:30:00Z, 2026-11-17T09:30:00.250+01:00, 20261117T093000Z.
+export const DEFAULT_KEY_TIME_PATTERN =
+  '(\\d{4}-\\d{2}-\\d{2}T\\d{2}[:_-]?\\d{2}[:_-]?\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:?\\d{2}))|(\\d{8}T\\d{6}(?:\\.\\d+)?Z)';
+
+export const SETTINGS: Setting[] = [
+  {
+    key: 'storage',
+    flag: 'storage',
+    type: 'string',
+    help: 'where profiles are: file:///path or s3://bucket/prefix',
+    defaultValue: pathToFileURL(DEFAULT_PROFILE_DIR).href,
+  },
+  { key: 'host', flag: 'host', type: 'string', help: 'listen address', defaultValue: '127.0.0.1' },
+  { key: 'port', flag: 'port', type: 'number', help: 'listen port', defaultValue: 8686 },
+  { key: 'token', flag: 'token', type: 'string', help: 'bearer token clients must send (required off loopback)' },
+  { key: 's3Endpoint', flag: 's3-endpoint', type: 'string', help: 'S3 endpoint URL (MinIO, Ceph RGW, R2, GCS…)' },
+  { key: 's3Region', flag: 's3-region', type: 'string', help: 'S3 region (default: the AWS chain, else us-east-1)' },
+  { key: 's3PathStyle', flag: 's3-path-style', type: 'boolean', help: 'path-style addressing (default: on for custom endpoints)' },
+  { key: 'cacheMemoryMb', flag: 'cache-memory-mb', type: 'number', help: 'memory for parsed profiles, MiB', defaultValue: 1024 },
+  { key: 'maxProfileMb', flag: 'max-profile-mb', type: 'number', help: 'largest profile accepted (decompressed), MiB', defaultValue: 4096 },
+  { key: 'parseConcurrency', flag: 'parse-concurrency', type: 'number', help: 'profiles parsed at once (worker threads)', defaultValue: 2 },
+  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', type: 'number', help: 'longest a query may take, ms', defaultValue: 30000 },
+  { key: 'storageTimeoutMs', flag: 'storage-timeout-ms', type: 'number', help: 'storage request timeout, ms', defaultValue: 10000 },
+  { key: 'revalidateMs', flag: 'revalidate-ms', type: 'number', help: 'how long an object version is trusted before re-checking, ms', defaultValue: 5000 },
+  { key: 'writeIndex', flag: 'write-index', type: 'boolean', help: 'write <key>.idx next to each profile for other replicas', defaultValue: false },
+  { key: 'keyTimePattern', flag: 'key-time-pattern', type: 'string', help: 'regex finding a profile start instant in its key', defaultValue: DEFAULT_KEY_TIME_PATTERN },
+  { key: 'capturedOnTimeZone', flag: 'captured-on-time-zone', type: 'string', help: "time zone of perf's 'captured on' header (IANA name)", defaultValue: 'UTC' },
+  { key: 'logLevel', flag: 'log-level', type: 'string', help: 'pino log level', defaultValue: 'info' },
+];
+
+export class ConfigError extends Error {}
+
+function envName(flag: string): string {
+  return 'FLAMESCOPE_' + flag.toUpperCase().replace(/-/g, '_');
+}
+
+export function configHelp(): string {
+  const lines = ['usage: flamescope serve [options]', '', 'options (each also an environment variable):'];
+  for (const s of SETTINGS) {
+    const def = s.defaultValue === undefined ? '' : ` (default ${s.key === 'keyTimePattern' ? 'an ISO-8601 instant' : s.defaultValue})`;
+    lines.push(`  --${s.flag}${s.type === 'boolean' ? '' : ' VALUE'}`.padEnd(32) + `${envName(s.flag)}`);
+    lines.push(`      ${s.help}${def}`);
+  }
+  lines.push('', 'S3 credentials and settings come from the standard AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,');
+  lines.push('AWS_PROFILE and shared config, instance/IRSA roles; AWS_ENDPOINT_URL_S3 and AWS_REGION apply unless a flag is given.');
+  return lines.join('\n');
+}
+
+/** Reads flags (already split as name → value) over the environment over defaults, and checks the result. */
+export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): SidecarConfig {
+  const config: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const raw = flags[s.flag] ?? env[envName(s.flag)];
+    if (raw === undefined || raw === '') {
+      config[s.key] = s.defaultValue;
+      continue;
+    }
+    config[s.key] = convert(s, raw);
+  }
+  const c = config as unknown as SidecarConfig;
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) {
+    throw new ConfigError(`--port must be 0–65535, got ${c.port}`);
+  }
+  for (const key of ['cacheMemoryMb', 'maxProfileMb', 'parseConcurrency', 'requestTimeoutMs', 'storageTimeoutMs'] as const) {
+    if (!(c[key] > 0)) {
+      throw new ConfigError(`--${SETTINGS.find((s) => s.key === key)!.flag} must be positive, got ${c[key]}`);
+    }
+  }
+  if (!isLoopback(c.host) && !c.token) {
+    throw new ConfigError(`listening on ${c.host} (off loopback) needs --token or FLAMESCOPE_TOKEN`);
+  }
+  try {
+    new RegExp(c.keyTimePattern);
+  } catch {
+    throw new ConfigError(`--key-time-pattern is not a valid regular expression`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: c.capturedOnTimeZone });
+  } catch {
+    throw new ConfigError(`--captured-on-time-zone "${c.capturedOnTimeZone}" is not a known time zone`);
+  }
+  if (!/^(file|s3):\/\//.test(c.storage)) {
+    throw new ConfigError(`--storage must be file:///path or s3://bucket/prefix, got "${c.storage}"`);
+  }
+  return c;
+}
+
+function convert(s: Setting, raw: string | boolean): string | number | boolean {
+  if (s.type === 'boolean') {
+    if (typeof raw === 'boolean') {
+      return raw;
+    }
+    if (/^(1|true|yes|on)$/i.test(raw)) {
+      return true;
+    }
+    if (/^(0|false|no|off)$/i.test(raw)) {
+      return false;
+    }
+    throw new ConfigError(`--${s.flag} must be true or false, got "${raw}"`);
+  }
+  if (s.type === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n)) {
+      throw new ConfigError(`--${s.flag} must be a number, got "${raw}"`);
+    }
+    return n;
+  }
+  return String(raw);
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') {
+    return true;
+  }
+  if (isIP(host) === 4) {
+    return host.startsWith('127.');
+  }
+  return host === '::1';
+}

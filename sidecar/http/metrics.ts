@@ -1,0 +1,36 @@
+/**
+ * Prometheus metrics: request and parse durations, cache hits/misses/bytes, storage errors.
+ */
+import { Counter, Gauge, Histogram, collectDefaultMetrics, Registry } from 'prom-client';
+
+export class SidecarMetrics {
+  readonly registry = new Registry();
+  readonly requestDuration = new Histogram({
+    name: 'flamescope_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly parseDuration = new Histogram({
+    name: 'flamescope_profile_load_duration_seconds',
+    help: 'Time to load a profile (download + parse, or read its index)',
+    labelNames: ['from'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly cacheHits = new Counter({ name: 'flamescope_cache_hits_total', help: 'Parsed-profile cache hits', registers: [this.registry] });
+  readonly cacheMisses = new Counter({ name: 'flamescope_cache_misses_total', help: 'Parsed-profile cache misses', registers: [this.registry] });
+  readonly cacheBytes = new Gauge({ name: 'flamescope_cache_bytes', help: 'Bytes of parsed profiles held', registers: [this.registry] });
+  readonly cacheProfiles = new Gauge({ name: 'flamescope_cache_profiles', help: 'Parsed profiles held', registers: [this.registry] });
+  readonly storageErrors = new Counter({
+    name: 'flamescope_storage_errors_total',
+    help: 'Storage errors by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'flamescope_' });
+  }
+}

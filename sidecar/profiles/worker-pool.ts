@@ -1,0 +1,139 @@
+/**
+ * A fixed set of persistent parse workers with a FIFO queue. A worker that dies fails its job and is replaced; the
+ * service keeps serving.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ProfileStore } from '../../src/profile';
+import { ObjectInfo } from '../storage/types';
+import { FailureKind, ParseRequest, ParseResponse, StorageSettings } from './parse-job';
+
+export class ParseFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+interface Job {
+  request: ParseRequest;
+  onProgress: (bytesRead: number, totalBytes: number) => void;
+  resolve: (result: { store: ProfileStore; info: ObjectInfo }) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job;
+}
+
+/** The bundled worker script: next to the bundle (lib/), or lib/ when running from sources (tests). */
+export function workerScriptPath(): string {
+  const candidates = [join(__dirname, 'parse-worker.cjs'), join(__dirname, '..', '..', 'lib', 'parse-worker.cjs')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error('lib/parse-worker.cjs is missing: run `npm run build:cli`');
+  }
+  return found;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    size: number,
+    private readonly storage: StorageSettings,
+    private readonly maxBytes: number,
+    private readonly script = workerScriptPath()
+  ) {
+    for (let i = 0; i < size; i++) {
+      this.slots.push(this.spawn());
+    }
+  }
+
+  get busy(): number {
+    return this.slots.filter((s) => s.job).length;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  parse(key: string, onProgress: Job['onProgress']): Promise<{ store: ProfileStore; info: ObjectInfo }> {
+    if (this.closed) {
+      return Promise.reject(new ParseFailure('internal', 'the service is shutting down'));
+    }
+    return new Promise((resolve, reject) => {
+      const request: ParseRequest = { id: this.nextId++, storage: this.storage, key, maxBytes: this.maxBytes };
+      this.queue.push({ request, onProgress, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) {
+      job.reject(new ParseFailure('internal', 'the service is shutting down'));
+    }
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(this.script) };
+    slot.worker.on('message', (message: ParseResponse) => this.onMessage(slot, message));
+    slot.worker.on('error', (e) => this.onExit(slot, `the parser crashed: ${e.message}`));
+    slot.worker.on('exit', (code) => this.onExit(slot, `the parser exited (code ${code})`));
+    slot.worker.unref();
+    return slot;
+  }
+
+  private onMessage(slot: Slot, message: ParseResponse) {
+    const job = slot.job;
+    if (!job || job.request.id !== message.id) {
+      return;
+    }
+    if (message.type === 'progress') {
+      job.onProgress(message.bytesRead, message.totalBytes);
+      return;
+    }
+    slot.job = undefined;
+    if (message.type === 'done') {
+      job.resolve({ store: message.store, info: message.info });
+    } else {
+      job.reject(new ParseFailure(message.kind, message.message));
+    }
+    this.dispatch();
+  }
+
+  private onExit(slot: Slot, reason: string) {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) {
+      return;
+    }
+    slot.job?.reject(new ParseFailure('internal', reason));
+    slot.job = undefined;
+    if (this.closed) {
+      return;
+    }
+    this.slots[index] = this.spawn();
+    this.dispatch();
+  }
+
+  private dispatch() {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) {
+        return;
+      }
+      if (!slot.job) {
+        slot.job = this.queue.shift()!;
+        slot.worker.postMessage(slot.job.request);
+      }
+    }
+  }
+}

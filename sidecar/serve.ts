@@ -1,0 +1,58 @@
+/**
+ * Wires the sidecar together from its configuration: storage, parse workers, profile cache, catalog, HTTP server.
+ */
+import { FastifyInstance } from 'fastify';
+import { SidecarConfig } from './config';
+import { buildServer } from './http/server';
+import { SidecarMetrics } from './http/metrics';
+import { Catalog } from './profiles/catalog';
+import { ProfileService } from './profiles/profile-service';
+import { WorkerPool } from './profiles/worker-pool';
+import { openStorage } from './storage/open-storage';
+
+const MiB = 1024 * 1024;
+
+export interface Sidecar {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
+  const storage = openStorage(config);
+  const metrics = new SidecarMetrics();
+  const pool = new WorkerPool(config.parseConcurrency, config, config.maxProfileMb * MiB);
+  const anchor = { keyTimePattern: new RegExp(config.keyTimePattern), capturedOnTimeZone: config.capturedOnTimeZone };
+  const profiles = new ProfileService(
+    storage,
+    pool,
+    { cacheBytes: config.cacheMemoryMb * MiB, revalidateMs: config.revalidateMs, writeIndex: config.writeIndex, anchor },
+    {
+      cacheHit: () => metrics.cacheHits.inc(),
+      cacheMiss: () => metrics.cacheMisses.inc(),
+      parsed: (seconds, from) => metrics.parseDuration.observe({ from }, seconds),
+      storageError: (kind) => metrics.storageErrors.inc({ kind }),
+    }
+  );
+  const catalog = new Catalog(storage, profiles, anchor);
+  const app = buildServer({
+    storage,
+    profiles,
+    catalog,
+    pool,
+    metrics,
+    token: config.token,
+    requestTimeoutMs: config.requestTimeoutMs,
+    logLevel: config.logLevel,
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info(`FlameScope sidecar serving ${storage.description} on ${address}`);
+  return {
+    app,
+    url: address,
+    async close() {
+      await app.close();
+      await pool.close();
+    },
+  };
+}
