@@ -45,6 +45,8 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       watchPathIgnorePatterns: base.watchPathIgnorePatterns,
+      // Bundles the CLI and the parse worker (the sidecar's worker threads run lib/parse-worker.cjs).
+      globalSetup: '<rootDir>/tests/global-setup.js',
     },
   ],
 };

@@ -55,16 +55,75 @@ export const SETTINGS: Setting[] = [
   { key: 'token', flag: 'token', type: 'string', help: 'bearer token clients must send (required off loopback)' },
   { key: 's3Endpoint', flag: 's3-endpoint', type: 'string', help: 'S3 endpoint URL (MinIO, Ceph RGW, R2, GCS…)' },
   { key: 's3Region', flag: 's3-region', type: 'string', help: 'S3 region (default: the AWS chain, else us-east-1)' },
-  { key: 's3PathStyle', flag: 's3-path-style', type: 'boolean', help: 'path-style addressing (default: on for custom endpoints)' },
-  { key: 'cacheMemoryMb', flag: 'cache-memory-mb', type: 'number', help: 'memory for parsed profiles, MiB', defaultValue: 1024 },
-  { key: 'maxProfileMb', flag: 'max-profile-mb', type: 'number', help: 'largest profile accepted (decompressed), MiB', defaultValue: 4096 },
-  { key: 'parseConcurrency', flag: 'parse-concurrency', type: 'number', help: 'profiles parsed at once (worker threads)', defaultValue: 2 },
-  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', type: 'number', help: 'longest a query may take, ms', defaultValue: 30000 },
-  { key: 'storageTimeoutMs', flag: 'storage-timeout-ms', type: 'number', help: 'storage request timeout, ms', defaultValue: 10000 },
-  { key: 'revalidateMs', flag: 'revalidate-ms', type: 'number', help: 'how long an object version is trusted before re-checking, ms', defaultValue: 5000 },
-  { key: 'writeIndex', flag: 'write-index', type: 'boolean', help: 'write <key>.idx next to each profile for other replicas', defaultValue: false },
-  { key: 'keyTimePattern', flag: 'key-time-pattern', type: 'string', help: 'regex finding a profile start instant in its key', defaultValue: DEFAULT_KEY_TIME_PATTERN },
-  { key: 'capturedOnTimeZone', flag: 'captured-on-time-zone', type: 'string', help: "time zone of perf's 'captured on' header (IANA name)", defaultValue: 'UTC' },
+  {
+    key: 's3PathStyle',
+    flag: 's3-path-style',
+    type: 'boolean',
+    help: 'path-style addressing (default: on for custom endpoints)',
+  },
+  {
+    key: 'cacheMemoryMb',
+    flag: 'cache-memory-mb',
+    type: 'number',
+    help: 'memory for parsed profiles, MiB',
+    defaultValue: 1024,
+  },
+  {
+    key: 'maxProfileMb',
+    flag: 'max-profile-mb',
+    type: 'number',
+    help: 'largest profile accepted (decompressed), MiB',
+    defaultValue: 4096,
+  },
+  {
+    key: 'parseConcurrency',
+    flag: 'parse-concurrency',
+    type: 'number',
+    help: 'profiles parsed at once (worker threads)',
+    defaultValue: 2,
+  },
+  {
+    key: 'requestTimeoutMs',
+    flag: 'request-timeout-ms',
+    type: 'number',
+    help: 'longest a query may take, ms',
+    defaultValue: 30000,
+  },
+  {
+    key: 'storageTimeoutMs',
+    flag: 'storage-timeout-ms',
+    type: 'number',
+    help: 'storage request timeout, ms',
+    defaultValue: 10000,
+  },
+  {
+    key: 'revalidateMs',
+    flag: 'revalidate-ms',
+    type: 'number',
+    help: 'how long an object version is trusted before re-checking, ms',
+    defaultValue: 5000,
+  },
+  {
+    key: 'writeIndex',
+    flag: 'write-index',
+    type: 'boolean',
+    help: 'write <key>.idx next to each profile for other replicas',
+    defaultValue: false,
+  },
+  {
+    key: 'keyTimePattern',
+    flag: 'key-time-pattern',
+    type: 'string',
+    help: 'regex finding a profile start instant in its key',
+    defaultValue: DEFAULT_KEY_TIME_PATTERN,
+  },
+  {
+    key: 'capturedOnTimeZone',
+    flag: 'captured-on-time-zone',
+    type: 'string',
+    help: "time zone of perf's 'captured on' header (IANA name)",
+    defaultValue: 'UTC',
+  },
   { key: 'logLevel', flag: 'log-level', type: 'string', help: 'pino log level', defaultValue: 'info' },
 ];
 
@@ -77,17 +136,28 @@ function envName(flag: string): string {
 export function configHelp(): string {
   const lines = ['usage: flamescope serve [options]', '', 'options (each also an environment variable):'];
   for (const s of SETTINGS) {
-    const def = s.defaultValue === undefined ? '' : ` (default ${s.key === 'keyTimePattern' ? 'an ISO-8601 instant' : s.defaultValue})`;
+    const def =
+      s.defaultValue === undefined
+        ? ''
+        : ` (default ${s.key === 'keyTimePattern' ? 'an ISO-8601 instant' : s.defaultValue})`;
     lines.push(`  --${s.flag}${s.type === 'boolean' ? '' : ' VALUE'}`.padEnd(32) + `${envName(s.flag)}`);
     lines.push(`      ${s.help}${def}`);
   }
-  lines.push('', 'S3 credentials and settings come from the standard AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,');
-  lines.push('AWS_PROFILE and shared config, instance/IRSA roles; AWS_ENDPOINT_URL_S3 and AWS_REGION apply unless a flag is given.');
+  lines.push(
+    '',
+    'S3 credentials and settings come from the standard AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,'
+  );
+  lines.push(
+    'AWS_PROFILE and shared config, instance/IRSA roles; AWS_ENDPOINT_URL_S3 and AWS_REGION apply unless a flag is given.'
+  );
   return lines.join('\n');
 }
 
 /** Reads flags (already split as name → value) over the environment over defaults, and checks the result. */
-export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): SidecarConfig {
+export function loadConfig(
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv = process.env
+): SidecarConfig {
   const config: Record<string, unknown> = {};
   for (const s of SETTINGS) {
     const raw = flags[s.flag] ?? env[envName(s.flag)];
@@ -101,7 +171,13 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) {
     throw new ConfigError(`--port must be 0–65535, got ${c.port}`);
   }
-  for (const key of ['cacheMemoryMb', 'maxProfileMb', 'parseConcurrency', 'requestTimeoutMs', 'storageTimeoutMs'] as const) {
+  for (const key of [
+    'cacheMemoryMb',
+    'maxProfileMb',
+    'parseConcurrency',
+    'requestTimeoutMs',
+    'storageTimeoutMs',
+  ] as const) {
     if (!(c[key] > 0)) {
       throw new ConfigError(`--${SETTINGS.find((s) => s.key === key)!.flag} must be positive, got ${c[key]}`);
     }

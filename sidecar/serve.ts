@@ -26,7 +26,12 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
   const profiles = new ProfileService(
     storage,
     pool,
-    { cacheBytes: config.cacheMemoryMb * MiB, revalidateMs: config.revalidateMs, writeIndex: config.writeIndex, anchor },
+    {
+      cacheBytes: config.cacheMemoryMb * MiB,
+      revalidateMs: config.revalidateMs,
+      writeIndex: config.writeIndex,
+      anchor,
+    },
     {
       cacheHit: () => metrics.cacheHits.inc(),
       cacheMiss: () => metrics.cacheMisses.inc(),

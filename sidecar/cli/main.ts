@@ -290,7 +290,9 @@ async function serve(args: string[]): Promise<number> {
     sidecar = await startSidecar(config);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    process.stderr.write(`flamescope: cannot serve on ${config.host}:${config.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`);
+    process.stderr.write(
+      `flamescope: cannot serve on ${config.host}:${config.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`
+    );
     return 1;
   }
   await new Promise<void>((resolve) => {

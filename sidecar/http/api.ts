@@ -15,7 +15,16 @@ import { DataFrameJSON, flameGraphFrame, heatmapCellsFrame, Notice } from '../..
 import { Catalog } from '../profiles/catalog';
 import { LoadedProfile, ProfileService } from '../profiles/profile-service';
 import { ApiError, badRequest } from './errors';
-import { integerParam, MAX_PROFILES_PER_QUERY, Query, rowsParam, selectionParams, Selection, single, timeParam } from './query';
+import {
+  integerParam,
+  MAX_PROFILES_PER_QUERY,
+  Query,
+  rowsParam,
+  selectionParams,
+  Selection,
+  single,
+  timeParam,
+} from './query';
 
 const ANCHOR_TEXT: Record<string, string> = {
   'epoch-timestamps': 'its timestamps are wall-clock time (perf record -k CLOCK_REALTIME)',
@@ -42,9 +51,17 @@ export class Api {
   async resolve(selection: Selection): Promise<PlacedProfile[]> {
     let ids = selection.profiles;
     if (ids.length === 0) {
-      const entries = await this.catalog.list(selection.prefix ?? '', { from: selection.from!, to: selection.to! }, false);
+      const entries = await this.catalog.list(
+        selection.prefix ?? '',
+        { from: selection.from!, to: selection.to! },
+        false
+      );
       if (entries.length > MAX_PROFILES_PER_QUERY) {
-        throw new ApiError(413, 'too_many_profiles', `${entries.length} profiles overlap the range (at most ${MAX_PROFILES_PER_QUERY}): narrow the range or the prefix`);
+        throw new ApiError(
+          413,
+          'too_many_profiles',
+          `${entries.length} profiles overlap the range (at most ${MAX_PROFILES_PER_QUERY}): narrow the range or the prefix`
+        );
       }
       ids = entries.map((e) => e.id);
     }
@@ -54,11 +71,19 @@ export class Api {
       const span = timeSpan(p.store);
       if (!span || !p.anchor) {
         if (selection.profiles.length > 0) {
-          throw new ApiError(422, 'no_timestamps', `profile ${p.key} has no timestamps (perf script without the time field), so it cannot be placed in time`);
+          throw new ApiError(
+            422,
+            'no_timestamps',
+            `profile ${p.key} has no timestamps (perf script without the time field), so it cannot be placed in time`
+          );
         }
         continue; // stitching a prefix: leave it out
       }
-      placed.push({ profile: p, firstMs: p.anchor.startEpochMs + span.firstNs / 1e6, lastMs: p.anchor.startEpochMs + span.lastNs / 1e6 });
+      placed.push({
+        profile: p,
+        firstMs: p.anchor.startEpochMs + span.firstNs / 1e6,
+        lastMs: p.anchor.startEpochMs + span.lastNs / 1e6,
+      });
     }
     return placed;
   }
@@ -66,7 +91,11 @@ export class Api {
   /** The query range, or the union of the profiles' spans; 416 when it misses every profile. */
   range(selection: Selection, placed: PlacedProfile[]): { from: number; to: number } {
     if (placed.length === 0) {
-      throw new ApiError(404, 'not_found', `no profiles with timestamps under "${selection.prefix ?? ''}" overlap the range`);
+      throw new ApiError(
+        404,
+        'not_found',
+        `no profiles with timestamps under "${selection.prefix ?? ''}" overlap the range`
+      );
     }
     const first = Math.min(...placed.map((p) => p.firstMs));
     const last = Math.max(...placed.map((p) => p.lastMs));
@@ -91,9 +120,20 @@ export class Api {
     const grid = createWallGrid(range.from, range.to, rows, maxColumns);
     let total = 0;
     for (const p of placed) {
-      total += addToWallGrid(grid, p.profile.store, p.profile.anchor!.startEpochMs, { fromMs: range.from, toMs: range.to }, selection.filter, selection.weight);
+      total += addToWallGrid(
+        grid,
+        p.profile.store,
+        p.profile.anchor!.startEpochMs,
+        { fromMs: range.from, toMs: range.to },
+        selection.filter,
+        selection.weight
+      );
     }
-    return heatmapCellsFrame(grid, this.meta(placed, range, { total }), selection.weight === 'period' ? 'short' : 'short');
+    return heatmapCellsFrame(
+      grid,
+      this.meta(placed, range, { total }),
+      selection.weight === 'period' ? 'short' : 'short'
+    );
   }
 
   async flamegraph(q: Query): Promise<DataFrameJSON> {
@@ -119,7 +159,13 @@ export class Api {
     const merged = new Map<string, number>();
     for (const p of placed) {
       const ns = toNsRange(p, range);
-      for (const s of foldStacks(p.profile.store, { filter: selection.filter, allEvents: true, fromNs: ns.fromNs, toNs: ns.toNs, byPeriod: selection.weight === 'period' })) {
+      for (const s of foldStacks(p.profile.store, {
+        filter: selection.filter,
+        allEvents: true,
+        fromNs: ns.fromNs,
+        toNs: ns.toNs,
+        byPeriod: selection.weight === 'period',
+      })) {
         merged.set(s.stack, (merged.get(s.stack) ?? 0) + s.weight);
       }
     }
@@ -127,7 +173,12 @@ export class Api {
     for (const key of [...merged.keys()].sort()) {
       text += `${key} ${merged.get(key)}\n`;
     }
-    return { text, anchors: placed.map((p) => `${p.profile.key}=${p.profile.anchor!.method};precision=${p.profile.anchor!.precisionMs}ms`).join(', ') };
+    return {
+      text,
+      anchors: placed
+        .map((p) => `${p.profile.key}=${p.profile.anchor!.method};precision=${p.profile.anchor!.precisionMs}ms`)
+        .join(', '),
+    };
   }
 
   private parts(placed: PlacedProfile[], range: { from: number; to: number }, selection: Selection): FlameGraphPart[] {
@@ -138,7 +189,11 @@ export class Api {
   }
 
   /** `baselineFrom`/`baselineTo` (same profiles, another range) and/or `baselineProfile` (another profile). */
-  private async baseline(q: Query, selection: Selection, placed: PlacedProfile[]): Promise<FlameGraphPart[] | undefined> {
+  private async baseline(
+    q: Query,
+    selection: Selection,
+    placed: PlacedProfile[]
+  ): Promise<FlameGraphPart[] | undefined> {
     const baselineProfile = single(q, 'baselineProfile');
     const from = timeParam(q, 'baselineFrom');
     const to = timeParam(q, 'baselineTo');
@@ -151,8 +206,14 @@ export class Api {
     if (from !== undefined && to !== undefined && to <= from) {
       throw badRequest('"baselineTo" must be after "baselineFrom"');
     }
-    const base = baselineProfile === undefined ? placed : await this.resolve({ ...selection, profiles: [baselineProfile], from, to });
-    const range = from !== undefined && to !== undefined ? { from, to } : this.range({ ...selection, from: undefined, to: undefined }, base);
+    const base =
+      baselineProfile === undefined
+        ? placed
+        : await this.resolve({ ...selection, profiles: [baselineProfile], from, to });
+    const range =
+      from !== undefined && to !== undefined
+        ? { from, to }
+        : this.range({ ...selection, from: undefined, to: undefined }, base);
     return this.parts(base, range, selection);
   }
 

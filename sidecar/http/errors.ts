@@ -60,7 +60,11 @@ export function toApiError(e: unknown): ApiError {
     }
   }
   if (e instanceof ProfileInputError) {
-    return new ApiError(e.code === 'too-large' ? 413 : 422, e.code === 'too-large' ? 'too_large' : 'unreadable_profile', e.message);
+    return new ApiError(
+      e.code === 'too-large' ? 413 : 422,
+      e.code === 'too-large' ? 'too_large' : 'unreadable_profile',
+      e.message
+    );
   }
   if (e instanceof HeatmapError || e instanceof WallGridError) {
     return new ApiError(400, 'bad_request', e.message);

@@ -19,10 +19,26 @@ export class SidecarMetrics {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
-  readonly cacheHits = new Counter({ name: 'flamescope_cache_hits_total', help: 'Parsed-profile cache hits', registers: [this.registry] });
-  readonly cacheMisses = new Counter({ name: 'flamescope_cache_misses_total', help: 'Parsed-profile cache misses', registers: [this.registry] });
-  readonly cacheBytes = new Gauge({ name: 'flamescope_cache_bytes', help: 'Bytes of parsed profiles held', registers: [this.registry] });
-  readonly cacheProfiles = new Gauge({ name: 'flamescope_cache_profiles', help: 'Parsed profiles held', registers: [this.registry] });
+  readonly cacheHits = new Counter({
+    name: 'flamescope_cache_hits_total',
+    help: 'Parsed-profile cache hits',
+    registers: [this.registry],
+  });
+  readonly cacheMisses = new Counter({
+    name: 'flamescope_cache_misses_total',
+    help: 'Parsed-profile cache misses',
+    registers: [this.registry],
+  });
+  readonly cacheBytes = new Gauge({
+    name: 'flamescope_cache_bytes',
+    help: 'Bytes of parsed profiles held',
+    registers: [this.registry],
+  });
+  readonly cacheProfiles = new Gauge({
+    name: 'flamescope_cache_profiles',
+    help: 'Parsed profiles held',
+    registers: [this.registry],
+  });
   readonly storageErrors = new Counter({
     name: 'flamescope_storage_errors_total',
     help: 'Storage errors by kind',

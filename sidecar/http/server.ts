@@ -6,12 +6,11 @@ import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Catalog } from '../profiles/catalog';
 import { ProfileService } from '../profiles/profile-service';
 import { WorkerPool } from '../profiles/worker-pool';
-import { ObjectStorage } from '../storage/types';
+import { checkPrefix, ObjectStorage } from '../storage/types';
 import { Api } from './api';
 import { ApiError, toApiError } from './errors';
 import { SidecarMetrics } from './metrics';
 import { filterParams, Query, rangeParams, single } from './query';
-import { checkPrefix } from '../storage/types';
 
 export interface ServerDeps {
   storage: ObjectStorage;
@@ -41,7 +40,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         message: status === 431 ? 'the request line or headers are too large' : 'the request could not be parsed',
       });
       if (socket.writable) {
-        socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+        socket.end(
+          `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+        );
       } else {
         socket.destroy();
       }
@@ -60,7 +61,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook('onResponse', async (request, reply) => {
     const started = (request as FastifyRequest & { started?: number }).started ?? performance.now();
     const route = request.routeOptions.url ?? 'unknown';
-    deps.metrics.requestDuration.observe({ route, status: String(reply.statusCode) }, (performance.now() - started) / 1000);
+    deps.metrics.requestDuration.observe(
+      { route, status: String(reply.statusCode) },
+      (performance.now() - started) / 1000
+    );
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -76,11 +80,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (apiError.status >= 500) {
       request.log.error({ err: error }, apiError.message);
     }
-    void reply.status(apiError.status).type('application/json').send({ error: apiError.error, message: apiError.message });
+    void reply
+      .status(apiError.status)
+      .type('application/json')
+      .send({ error: apiError.error, message: apiError.message });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: 'not_found', message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` });
+    void reply
+      .status(404)
+      .send({ error: 'not_found', message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` });
   });
 
   const timed = <T>(work: () => Promise<T>): Promise<T> => withTimeout(work(), deps.requestTimeoutMs);
@@ -141,7 +150,14 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ApiError(504, 'timeout', `the query took longer than ${ms} ms; a large profile may still be parsing — retry shortly`)),
+      () =>
+        reject(
+          new ApiError(
+            504,
+            'timeout',
+            `the query took longer than ${ms} ms; a large profile may still be parsing — retry shortly`
+          )
+        ),
       ms
     );
   });

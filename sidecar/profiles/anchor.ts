@@ -28,7 +28,11 @@ export interface AnchorOptions {
 const EPOCH_2000 = 946_684_800;
 export const METADATA_START = 'flamescope-start';
 
-export function anchorProfile(store: ProfileStore, object: ObjectInfo, options: AnchorOptions): WallClockAnchor | undefined {
+export function anchorProfile(
+  store: ProfileStore,
+  object: ObjectInfo,
+  options: AnchorOptions
+): WallClockAnchor | undefined {
   const span = timeSpan(store);
   if (!span) {
     return undefined;
@@ -36,7 +40,11 @@ export function anchorProfile(store: ProfileStore, object: ObjectInfo, options: 
   const firstMs = span.firstNs / 1e6;
   const lastMs = span.lastNs / 1e6;
   if (store.startSec >= EPOCH_2000 && store.startSec * 1000 <= Date.now() + 366 * 86_400_000) {
-    return { method: 'epoch-timestamps', precisionMs: 10 ** (3 - (store.timePrecisionDigits || 6)), startEpochMs: store.startSec * 1000 };
+    return {
+      method: 'epoch-timestamps',
+      precisionMs: 10 ** (3 - (store.timePrecisionDigits || 6)),
+      startEpochMs: store.startSec * 1000,
+    };
   }
   const metadataStart = parseInstant(object.metadata?.[METADATA_START]);
   if (metadataStart !== undefined) {
@@ -77,8 +85,7 @@ export function instantInKey(key: string, pattern: RegExp): number | undefined {
 
 /** ISO-8601 instants, also the key-friendly forms 2026-11-17T09-30-00Z and 20261117T093000Z. Needs a zone. */
 export function parseIsoInstant(text: string): number | undefined {
-  const m =
-    /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2})[:_-]?(\d{2})[:_-]?(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(text);
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2})[:_-]?(\d{2})[:_-]?(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(text);
   if (!m) {
     return undefined;
   }
@@ -108,7 +115,15 @@ export function parseCapturedOn(text: string | undefined, timeZone: string): num
 }
 
 /** Epoch ms of a wall-clock time in an IANA time zone. */
-export function zonedToEpoch(y: number, month: number, d: number, h: number, mi: number, s: number, timeZone: string): number {
+export function zonedToEpoch(
+  y: number,
+  month: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  timeZone: string
+): number {
   const asUtc = Date.UTC(y, month, d, h, mi, s);
   let epoch = asUtc - zoneOffsetMs(asUtc, timeZone);
   // Once more at the corrected instant, for times near a DST change.

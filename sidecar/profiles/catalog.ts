@@ -33,7 +33,10 @@ const NOT_PROFILES: Array<[RegExp, string]> = [
   [/\.(zst|zstd)$/i, 'zstd compression is not supported (use gzip)'],
   [/\.(xz|lzma)$/i, 'xz compression is not supported (use gzip)'],
   [/\.bz2$/i, 'bzip2 compression is not supported (use gzip)'],
-  [/\.(md|json|html?|svg|png|jpe?g|gif|pdf|zip|tar|folded|csv|yaml|yml)$/i, 'not a perf script file (by its extension)'],
+  [
+    /\.(md|json|html?|svg|png|jpe?g|gif|pdf|zip|tar|folded|csv|yaml|yml)$/i,
+    'not a perf script file (by its extension)',
+  ],
   [/(^|\/)(LICENSE|LICENCE|NOTICE|README)[^/]*$/i, 'a licence or readme file'],
   [/(^|\/)perf\.data(\.old)?$/, 'binary perf.data: run `perf script --header` on it first'],
 ];
@@ -90,7 +93,12 @@ export class Catalog {
     };
     const state = this.profiles.state(info.key, info.etag);
     if (state?.state === 'parsing') {
-      return { ...base, ...estimate, status: 'parsing', progress: { bytesRead: state.bytesRead, totalBytes: state.totalBytes } };
+      return {
+        ...base,
+        ...estimate,
+        status: 'parsing',
+        progress: { bytesRead: state.bytesRead, totalBytes: state.totalBytes },
+      };
     }
     if (state?.state === 'failed') {
       return { ...base, ...estimate, status: 'failed', reason: state.message };

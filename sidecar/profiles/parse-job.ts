@@ -3,7 +3,10 @@ import { ProfileStore } from '../../src/profile';
 import { SidecarConfig } from '../config';
 import { ObjectInfo } from '../storage/types';
 
-export type StorageSettings = Pick<SidecarConfig, 'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'storageTimeoutMs'>;
+export type StorageSettings = Pick<
+  SidecarConfig,
+  'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'storageTimeoutMs'
+>;
 
 export interface ParseRequest {
   id: number;
@@ -12,7 +15,8 @@ export interface ParseRequest {
   maxBytes: number;
 }
 
-export type FailureKind = 'not-found' | 'timeout' | 'unavailable' | 'denied' | 'bad-key' | 'too-large' | 'unsupported' | 'corrupt' | 'internal';
+export type FailureKind =
+  'not-found' | 'timeout' | 'unavailable' | 'denied' | 'bad-key' | 'too-large' | 'unsupported' | 'corrupt' | 'internal';
 
 export type ParseResponse =
   | { id: number; type: 'progress'; bytesRead: number; totalBytes: number }
@@ -38,7 +42,13 @@ export function transferList(store: ProfileStore): ArrayBuffer[] {
   }
   add(store.threads.pid);
   add(store.threads.tid);
-  for (const a of [store.contexts.stack, store.contexts.thread, store.contexts.cpu, store.contexts.event, store.contexts.idle]) {
+  for (const a of [
+    store.contexts.stack,
+    store.contexts.thread,
+    store.contexts.cpu,
+    store.contexts.event,
+    store.contexts.idle,
+  ]) {
     add(a);
   }
   return [...buffers];

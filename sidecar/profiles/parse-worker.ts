@@ -42,7 +42,14 @@ function failure(id: number, e: unknown): ParseResponse {
   if (e instanceof StorageError) {
     kind = e.kind;
   } else if (e instanceof ProfileInputError) {
-    kind = e.code === 'too-large' ? 'too-large' : e.code === 'unsupported-compression' ? 'unsupported' : e.code === 'not-found' ? 'not-found' : 'corrupt';
+    kind =
+      e.code === 'too-large'
+        ? 'too-large'
+        : e.code === 'unsupported-compression'
+          ? 'unsupported'
+          : e.code === 'not-found'
+            ? 'not-found'
+            : 'corrupt';
   }
   return { id, type: 'error', kind, message: (e as Error)?.message ?? String(e) };
 }

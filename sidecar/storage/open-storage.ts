@@ -5,7 +5,9 @@ import { FileStorage } from './file-storage';
 import { parseS3Url, S3Storage } from './s3-storage';
 import { ObjectStorage } from './types';
 
-export function openStorage(config: Pick<SidecarConfig, 'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'storageTimeoutMs'>): ObjectStorage {
+export function openStorage(
+  config: Pick<SidecarConfig, 'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'storageTimeoutMs'>
+): ObjectStorage {
   if (config.storage.startsWith('file://')) {
     return new FileStorage(fileURLToPath(config.storage));
   }

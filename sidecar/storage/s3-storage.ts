@@ -22,6 +22,8 @@ export interface S3StorageOptions {
   region?: string;
   pathStyle?: boolean;
   timeoutMs: number;
+  /** Objects per listing page (S3's default 1000); small values exercise pagination in tests. */
+  listPageSize?: number;
 }
 
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -70,6 +72,7 @@ export class S3Storage implements ObjectStorage {
               Bucket: this.options.bucket,
               Prefix: this.options.prefix + prefix,
               ContinuationToken: token,
+              MaxKeys: this.options.listPageSize,
             }),
             { abortSignal: signal }
           ),
@@ -97,7 +100,13 @@ export class S3Storage implements ObjectStorage {
         new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.options.prefix + key }),
         { abortSignal: signal }
       );
-      return { key, size: r.ContentLength ?? 0, etag: unquote(r.ETag), lastModified: r.LastModified ?? new Date(0), metadata: r.Metadata ?? {} };
+      return {
+        key,
+        size: r.ContentLength ?? 0,
+        etag: unquote(r.ETag),
+        lastModified: r.LastModified ?? new Date(0),
+        metadata: r.Metadata ?? {},
+      };
     } catch (e) {
       if (isNotFound(e)) {
         return undefined;
@@ -109,14 +118,23 @@ export class S3Storage implements ObjectStorage {
   async get(key: string, signal?: AbortSignal): Promise<{ info: ObjectInfo; body: AsyncIterable<Uint8Array> }> {
     checkKey(key);
     const r = await this.call(
-      () => this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.options.prefix + key }), { abortSignal: signal }),
+      () =>
+        this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.options.prefix + key }), {
+          abortSignal: signal,
+        }),
       `read ${key}`
     );
     if (!r.Body) {
       throw new StorageError('unavailable', `storage returned no body for ${key}`);
     }
     return {
-      info: { key, size: r.ContentLength ?? 0, etag: unquote(r.ETag), lastModified: r.LastModified ?? new Date(0), metadata: r.Metadata ?? {} },
+      info: {
+        key,
+        size: r.ContentLength ?? 0,
+        etag: unquote(r.ETag),
+        lastModified: r.LastModified ?? new Date(0),
+        metadata: r.Metadata ?? {},
+      },
       body: r.Body as AsyncIterable<Uint8Array>,
     };
   }
@@ -124,7 +142,15 @@ export class S3Storage implements ObjectStorage {
   async put(key: string, bytes: Uint8Array, metadata?: Record<string, string>): Promise<void> {
     checkKey(key);
     await this.call(
-      () => this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.options.prefix + key, Body: bytes, Metadata: metadata })),
+      () =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.options.bucket,
+            Key: this.options.prefix + key,
+            Body: bytes,
+            Metadata: metadata,
+          })
+        ),
       `write ${key}`
     );
   }
@@ -160,8 +186,16 @@ function translate(e: unknown, what: string): StorageError {
   if (status === 403 || status === 401 || err?.name === 'AccessDenied' || err?.name === 'InvalidAccessKeyId') {
     return new StorageError('denied', `cannot ${what}: storage denied access (${err.name})`);
   }
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || err?.code === 'ETIMEDOUT' || /timed? ?out/i.test(err?.message ?? '')) {
+  if (
+    err?.name === 'TimeoutError' ||
+    err?.name === 'AbortError' ||
+    err?.code === 'ETIMEDOUT' ||
+    /timed? ?out/i.test(err?.message ?? '')
+  ) {
     return new StorageError('timeout', `cannot ${what}: storage timed out`);
   }
-  return new StorageError('unavailable', `cannot ${what}: ${err?.name ?? 'error'}: ${err?.message ?? String(e)}`.slice(0, 300));
+  return new StorageError(
+    'unavailable',
+    `cannot ${what}: ${err?.name ?? 'error'}: ${err?.message ?? String(e)}`.slice(0, 300)
+  );
 }

@@ -57,7 +57,11 @@ export function heatmapCellsFrame(grid: WallGrid, meta: FrameMeta, valueUnit = '
   return {
     schema: {
       name: 'heatmap',
-      meta: { type: 'heatmap-cells', ...meta, custom: { ...meta.custom, rows: grid.rows, secondsPerColumn: grid.secondsPerColumn } },
+      meta: {
+        type: 'heatmap-cells',
+        ...meta,
+        custom: { ...meta.custom, rows: grid.rows, secondsPerColumn: grid.secondsPerColumn },
+      },
       fields: [
         { name: 'xMin', type: 'time', config: { interval: grid.secondsPerColumn * 1000 } },
         { name: 'yMin', type: 'number', config: { unit: 'ms' } },
@@ -87,7 +91,11 @@ export function flameGraphFrame(fg: FlameGraph, meta: FrameMeta, valueUnit = 'sh
   return {
     schema: {
       name: 'flamegraph',
-      meta: { preferredVisualisationType: 'flamegraph', ...meta, custom: { ...meta.custom, droppedNodes: fg.droppedNodes } },
+      meta: {
+        preferredVisualisationType: 'flamegraph',
+        ...meta,
+        custom: { ...meta.custom, droppedNodes: fg.droppedNodes },
+      },
       fields,
     },
     data: { values },

@@ -106,8 +106,10 @@ export function decodeStore(bytes: Uint8Array, expectedTag?: string): ProfileSto
   if (MAGIC.length + 4 + jsonLength > bytes.length) {
     throw new IndexFormatError('truncated index');
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const meta: any = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + jsonLength)));
+   
+  const meta: any = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + jsonLength))
+  );
   if (meta.version !== FORMAT_VERSION) {
     throw new IndexFormatError(`index format ${meta.version} is not ${FORMAT_VERSION}`);
   }
@@ -121,8 +123,8 @@ export function decodeStore(bytes: Uint8Array, expectedTag?: string): ProfileSto
     if (offset + byteLength > bytes.length) {
       throw new IndexFormatError('truncated index');
     }
-    // Copy into a fresh, aligned buffer: the input may be a pooled Buffer slice.
-    const copy = bytes.slice(offset, offset + byteLength).buffer;
+    // Copy into a fresh, aligned buffer (Uint8Array's slice copies; Node's Buffer#slice would not).
+    const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + byteLength).buffer;
     arrays.set(section.name, construct(section.kind, copy));
     offset = align8(offset + byteLength);
   }
@@ -183,17 +185,20 @@ export function decodeStore(bytes: Uint8Array, expectedTag?: string): ProfileSto
 
 const BYTES: Record<ArrayKind, number> = { f64: 8, i32: 4, u32: 4, u8: 1 };
 
+/** By tag, not instanceof: arrays that crossed from a worker thread may come from another realm. */
 function kindOf(a: Typed): ArrayKind {
-  if (a instanceof Float64Array) {
-    return 'f64';
+  switch (a[Symbol.toStringTag]) {
+    case 'Float64Array':
+      return 'f64';
+    case 'Int32Array':
+      return 'i32';
+    case 'Uint32Array':
+      return 'u32';
+    case 'Uint8Array':
+      return 'u8';
+    default:
+      throw new IndexFormatError(`cannot store a ${a[Symbol.toStringTag]}`);
   }
-  if (a instanceof Int32Array) {
-    return 'i32';
-  }
-  if (a instanceof Uint32Array) {
-    return 'u32';
-  }
-  return 'u8';
 }
 
 function construct(kind: ArrayKind, buffer: ArrayBuffer): Typed {
