@@ -15,6 +15,7 @@ export interface SidecarConfig {
   s3Endpoint?: string;
   s3Region?: string;
   s3PathStyle?: boolean;
+  s3ListPageSize?: number;
   cacheMemoryMb: number;
   maxProfileMb: number;
   parseConcurrency: number;

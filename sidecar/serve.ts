@@ -28,6 +28,7 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     pool,
     {
       cacheBytes: config.cacheMemoryMb * MiB,
+      maxBytes: config.maxProfileMb * MiB,
       revalidateMs: config.revalidateMs,
       writeIndex: config.writeIndex,
       anchor,

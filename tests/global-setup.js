@@ -4,5 +4,8 @@ const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
 module.exports = async function globalSetup() {
-  execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['run', '--silent', 'build:cli'], {
+    cwd: join(__dirname, '..'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 };

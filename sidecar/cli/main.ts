@@ -33,7 +33,7 @@ commands:
              [--pid] [--tid] [--kernel] [--jit] [--all] [--addrs] [--event-filter EV]
              [--from S] [--to S] [--exclude-idle] [filters]
   heatmap    subsecond-offset heat map as JSON
-             [--rows N] [--include-idle] [--weight samples|period] [filters]
+             [--rows N] [--include-idle] [--weight samples|period] [--from S] [--to S] [filters]
   info       header fields, counts, time span and warnings as JSON
   view       a profile at a glance: summary, heat map and hottest functions
              [--rows N]
@@ -69,6 +69,8 @@ const COMMANDS: Record<string, ParseArgsConfig['options']> = {
   },
   heatmap: {
     rows: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
     'include-idle': { type: 'boolean' },
     weight: { type: 'string' },
     ...FILTER_OPTIONS,
@@ -191,7 +193,14 @@ function heatmapOptions(v: Values) {
   if (weight !== 'samples' && weight !== 'period') {
     throw new UsageError(`--weight must be samples or period, got "${weight}"`);
   }
-  return { ...filterOptions(v), includeIdle: !!v['include-idle'], rows, weight: weight as 'samples' | 'period' };
+  return {
+    ...filterOptions(v),
+    includeIdle: !!v['include-idle'],
+    rows,
+    weight: weight as 'samples' | 'period',
+    fromSec: seconds(v.from, '--from'),
+    toSec: seconds(v.to, '--to'),
+  };
 }
 
 function integer(value: unknown, flag: string, min: number): number | undefined {

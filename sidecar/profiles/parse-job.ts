@@ -5,7 +5,7 @@ import { ObjectInfo } from '../storage/types';
 
 export type StorageSettings = Pick<
   SidecarConfig,
-  'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'storageTimeoutMs'
+  'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 's3ListPageSize' | 'storageTimeoutMs'
 >;
 
 export interface ParseRequest {

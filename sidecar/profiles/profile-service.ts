@@ -26,6 +26,8 @@ export type ParseState =
 
 export interface ProfileServiceOptions {
   cacheBytes: number;
+  /** Largest profile accepted; an object already bigger than this (even compressed) is refused before download. */
+  maxBytes: number;
   revalidateMs: number;
   writeIndex: boolean;
   anchor: AnchorOptions;
@@ -88,6 +90,9 @@ export class ProfileService {
   /** The parsed profile, loading it if needed. */
   async load(key: string): Promise<LoadedProfile> {
     const info = await this.current(key);
+    if (info.size > this.options.maxBytes) {
+      throw new ParseFailure('too-large', `${key} is ${info.size} bytes, over the ${this.options.maxBytes}-byte limit`);
+    }
     const id = versionId(key, info.etag);
     const hit = this.cache.get(id);
     if (hit) {

@@ -85,7 +85,8 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.script) };
+    // Workers read storage credentials from the AWS chain: give them this environment as it is now.
+    const slot: Slot = { worker: new Worker(this.script, { env: { ...process.env } }) };
     slot.worker.on('message', (message: ParseResponse) => this.onMessage(slot, message));
     slot.worker.on('error', (e) => this.onExit(slot, `the parser crashed: ${e.message}`));
     slot.worker.on('exit', (code) => this.onExit(slot, `the parser exited (code ${code})`));

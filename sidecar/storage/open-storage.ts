@@ -6,7 +6,10 @@ import { parseS3Url, S3Storage } from './s3-storage';
 import { ObjectStorage } from './types';
 
 export function openStorage(
-  config: Pick<SidecarConfig, 'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 'storageTimeoutMs'>
+  config: Pick<
+    SidecarConfig,
+    'storage' | 's3Endpoint' | 's3Region' | 's3PathStyle' | 's3ListPageSize' | 'storageTimeoutMs'
+  >
 ): ObjectStorage {
   if (config.storage.startsWith('file://')) {
     return new FileStorage(fileURLToPath(config.storage));
@@ -19,5 +22,6 @@ export function openStorage(
     region: config.s3Region,
     pathStyle: config.s3PathStyle,
     timeoutMs: config.storageTimeoutMs,
+    listPageSize: config.s3ListPageSize,
   });
 }

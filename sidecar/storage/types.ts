@@ -42,7 +42,7 @@ export function checkKey(key: string): string {
   if (typeof key !== 'string' || key.length === 0 || key.length > 1024) {
     throw new StorageError('bad-key', 'a profile id must be 1 to 1024 characters');
   }
-   
+
   if (/[\u0000-\u001f\u007f\\]/.test(key) || key.startsWith('/')) {
     throw new StorageError('bad-key', 'a profile id must be a relative path without backslashes or control characters');
   }

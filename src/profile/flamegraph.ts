@@ -156,7 +156,8 @@ class CallTree {
     if (maxNodes > 0 && count > maxNodes) {
       // Keep the maxNodes heaviest nodes. A child never outweighs its parent, so this keeps whole top parts of the tree.
       const threshold = Float64Array.from(total).sort().reverse()[maxNodes - 1];
-      let tieBudget = maxNodes - total.filter((v) => v > threshold).length;
+      // The root is always kept; the rest share maxNodes - 1 slots, ties filled in tree order.
+      let tieBudget = maxNodes - 1 - total.subarray(1).filter((v) => v > threshold).length;
       for (let n = 1; n < count; n++) {
         const heavy = total[n] > threshold || (total[n] === threshold && tieBudget-- > 0);
         if (!heavy || !keep[this.parent[n]]) {

@@ -106,7 +106,7 @@ export function decodeStore(bytes: Uint8Array, expectedTag?: string): ProfileSto
   if (MAGIC.length + 4 + jsonLength > bytes.length) {
     throw new IndexFormatError('truncated index');
   }
-   
+
   const meta: any = JSON.parse(
     new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + jsonLength))
   );
