@@ -28,6 +28,7 @@ import {
 
 const ANCHOR_TEXT: Record<string, string> = {
   'epoch-timestamps': 'its timestamps are wall-clock time (perf record -k CLOCK_REALTIME)',
+  tod: "perf's tod field (wall-clock time of day per sample)",
   'object-metadata': 'the object metadata x-amz-meta-flamescope-start',
   'key-pattern': 'the instant in its key',
   'captured-on': "the header's 'captured on' time, taken as its last sample",

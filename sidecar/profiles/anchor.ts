@@ -2,15 +2,17 @@
  * Wall-clock placement of a profile. perf's clock is usually time since boot, so we find where the profile sits in
  * real time from the first of these that applies, and say which one (and how precise it is) in every response:
  *   1. timestamps already epoch (`perf record -k CLOCK_REALTIME`) — exact
- *   2. object metadata `x-amz-meta-flamescope-start`: the first sample's instant
- *   3. an ISO-8601 instant in the key (`api-7f9c/2026-11-17T09:30:00Z.perf.gz`): the first sample's instant
- *   4. the header's `captured on` (in a configured time zone): the last sample's instant, to the second
- *   5. the object's last-modified time: the last sample's instant, roughly
+ *   2. perf's `tod` field (`perf script -F +tod`): a sample's wall-clock time, in the host's (configured) time zone
+ *   3. object metadata `x-amz-meta-flamescope-start`: the first sample's instant
+ *   4. an ISO-8601 instant in the key (`api-7f9c/2026-11-17T09:30:00Z.perf.gz`): the first sample's instant
+ *   5. the header's `captured on` (in a configured time zone): the last sample's instant, to the second
+ *   6. the object's last-modified time: the last sample's instant, roughly
  */
 import { ProfileStore, timeSpan } from '../../src/profile';
 import { ObjectInfo } from '../storage/types';
 
-export type AnchorMethod = 'epoch-timestamps' | 'object-metadata' | 'key-pattern' | 'captured-on' | 'last-modified';
+export type AnchorMethod =
+  'epoch-timestamps' | 'tod' | 'object-metadata' | 'key-pattern' | 'captured-on' | 'last-modified';
 
 export interface WallClockAnchor {
   method: AnchorMethod;
@@ -45,6 +47,12 @@ export function anchorProfile(
       precisionMs: 10 ** (3 - (store.timePrecisionDigits || 6)),
       startEpochMs: store.startSec * 1000,
     };
+  }
+  const tod = store.header.timeOfDay;
+  const todMs = tod ? parseTimeOfDay(tod.wallClock, options.capturedOnTimeZone) : undefined;
+  if (tod && todMs !== undefined) {
+    const perfMs = (tod.sec - store.startSec) * 1000 + tod.nsec / 1e6;
+    return { method: 'tod', precisionMs: 0.001, startEpochMs: todMs - perfMs };
   }
   const metadataStart = parseInstant(object.metadata?.[METADATA_START]);
   if (metadataStart !== undefined) {
@@ -97,6 +105,16 @@ export function parseIsoInstant(text: string): number | undefined {
     ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** perf's tod `2026-11-17 09:30:00.123456` (local time of the host) as epoch ms in the given time zone. */
+export function parseTimeOfDay(text: string, timeZone: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(text.trim());
+  if (!m) {
+    return undefined;
+  }
+  const whole = zonedToEpoch(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], timeZone);
+  return whole + (m[7] ? Number(m[7]) * 1000 : 0);
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

@@ -86,14 +86,35 @@ export class StoreBuilder {
     return id;
   }
 
+  // The previous stack, root first, and its trie nodes: consecutive samples often share a long prefix, which is then
+  // walked without hashing.
+  private prevFrames = new Int32Array(256);
+  private prevNodes = new Int32Array(256);
+  private prevDepth = 0;
+
   /** Stack node for `frames` listed leaf first (perf's order), frames[0..n). */
   stackId(frames: Int32Array, n: number): number {
     let node = 0;
+    let j = 0;
+    const prevFrames = this.prevFrames;
+    const limit = Math.min(n, this.prevDepth);
+    while (j < limit && prevFrames[j] === frames[n - 1 - j]) {
+      node = this.prevNodes[j];
+      j++;
+    }
+    if (n > this.prevFrames.length) {
+      const size = Math.max(n, this.prevFrames.length * 2);
+      const f = new Int32Array(size);
+      f.set(this.prevFrames);
+      this.prevFrames = f;
+      const p = new Int32Array(size);
+      p.set(this.prevNodes);
+      this.prevNodes = p;
+    }
     const s = this.stacks;
-    for (let i = n - 1; i >= 0; i--) {
-      const frame = frames[i];
-      const edge = this.edges.intern2(node, frame);
-      const child = edge + 1;
+    for (; j < n; j++) {
+      const frame = frames[n - 1 - j];
+      const child = this.edges.intern2(node, frame) + 1;
       if (child === s.count) {
         if (child === s.parent.length) {
           s.parent = growI32(s.parent);
@@ -108,7 +129,10 @@ export class StoreBuilder {
         s.count++;
       }
       node = child;
+      this.prevFrames[j] = frame;
+      this.prevNodes[j] = node;
     }
+    this.prevDepth = n;
     return node;
   }
 

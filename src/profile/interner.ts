@@ -16,24 +16,22 @@ export class ByteInterner {
   private mask = 2047;
   size = 0;
 
-  /** FNV-1a over [s1, e1), a 0 byte, then [s2, e2) when s2 >= 0. */
-  static hash(buf: Uint8Array, s1: number, e1: number, s2: number, e2: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = s1; i < e1; i++) {
-      h = Math.imul(h ^ buf[i], 0x01000193);
-    }
-    if (s2 >= 0) {
-      h = Math.imul(h, 0x01000193);
-      for (let i = s2; i < e2; i++) {
-        h = Math.imul(h ^ buf[i], 0x01000193);
-      }
-    }
-    return h;
-  }
+  // A DataView over the buffer last seen, so keys are hashed and compared four bytes at a time.
+  private view: DataView = new DataView(new ArrayBuffer(8));
+  private viewOf: Uint8Array | null = null;
+  private arenaView: DataView = new DataView(this.arena.buffer);
 
   /** Id of the key, adding it when new. */
   intern(buf: Uint8Array, s1: number, e1: number, s2 = -1, e2 = -1): number {
-    const h = ByteInterner.hash(buf, s1, e1, s2, e2);
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    let h = hashRange(this.view, buf, s1, e1, 0x811c9dc5);
+    if (s2 >= 0) {
+      h = hashRange(this.view, buf, s2, e2, h ^ 0x5bd1e995);
+    }
+    h = finalMix(h);
     const len = e1 - s1 + (s2 >= 0 ? 1 + e2 - s2 : 0);
     let slot = h & this.mask;
     for (;;) {
@@ -73,24 +71,15 @@ export class ByteInterner {
   }
 
   private sameBytes(id: number, buf: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
-    const arena = this.arena;
-    let a = this.keyStart[id];
-    for (let i = s1; i < e1; i++, a++) {
-      if (arena[a] !== buf[i]) {
-        return false;
-      }
+    const a = this.keyStart[id];
+    if (!sameRange(this.view, buf, s1, e1, this.arenaView, this.arena, a)) {
+      return false;
     }
-    if (s2 >= 0) {
-      if (arena[a++] !== 0) {
-        return false;
-      }
-      for (let i = s2; i < e2; i++, a++) {
-        if (arena[a] !== buf[i]) {
-          return false;
-        }
-      }
+    if (s2 < 0) {
+      return true;
     }
-    return true;
+    const b = a + e1 - s1;
+    return this.arena[b] === 0 && sameRange(this.view, buf, s2, e2, this.arenaView, this.arena, b + 1);
   }
 
   private add(slot: number, h: number, len: number, buf: Uint8Array, s1: number, e1: number, s2: number, e2: number) {
@@ -104,6 +93,7 @@ export class ByteInterner {
       const bigger = new Uint8Array(this.arena.length * 2);
       bigger.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = bigger;
+      this.arenaView = new DataView(bigger.buffer);
     }
     const start = this.arenaUsed;
     this.arena.set(buf.subarray(s1, e1), start);
@@ -140,4 +130,52 @@ function grow(a: Int32Array): Int32Array {
   const bigger = new Int32Array(a.length * 2);
   bigger.set(a);
   return bigger;
+}
+
+/** Murmur3-style mixing of [s, e), a 32-bit word at a time, then the tail bytes. */
+function hashRange(view: DataView, buf: Uint8Array, s: number, e: number, seed: number): number {
+  let h = seed | 0;
+  let i = s;
+  for (; i + 4 <= e; i += 4) {
+    let k = Math.imul(view.getInt32(i, true), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  for (; i < e; i++) {
+    h = Math.imul(h ^ buf[i], 0x01000193);
+  }
+  return h ^ (e - s);
+}
+
+function finalMix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function sameRange(
+  view: DataView,
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  arenaView: DataView,
+  arena: Uint8Array,
+  a: number
+): boolean {
+  let i = s;
+  for (; i + 4 <= e; i += 4, a += 4) {
+    if (view.getInt32(i, true) !== arenaView.getInt32(a, true)) {
+      return false;
+    }
+  }
+  for (; i < e; i++, a++) {
+    if (buf[i] !== arena[a]) {
+      return false;
+    }
+  }
+  return true;
 }

@@ -24,6 +24,11 @@ export interface ProfileHeader {
   /** `# time of first sample : 12345.678` (perf 5.x), in perf-clock seconds as printed. */
   timeOfFirstSample?: string;
   timeOfLastSample?: string;
+  /**
+   * perf's `tod` field of the first sample that had it (`perf script -F +tod`): the recording host's local wall-clock
+   * time at perf-clock `sec`.`nsec`.
+   */
+  timeOfDay?: { wallClock: string; sec: number; nsec: number };
   /** Every `# key : value` line, as written. */
   fields: Record<string, string>;
 }

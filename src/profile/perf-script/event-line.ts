@@ -27,6 +27,9 @@ export interface EventLine {
   eventEnd: number;
   /** Start of what follows the event (tracepoint payload or a single-line frame), or -1. */
   payloadStart: number;
+  /** perf's `tod` field (`2026-11-17 09:30:00.123456`, local time of the recording host), or -1. */
+  todStart: number;
+  todEnd: number;
 }
 
 const MAX_TOKENS = 64;
@@ -91,6 +94,12 @@ export function parseEventLine(buf: Uint8Array, start: number, end: number, out:
   if (timeToken >= 0) {
     parseTimestamp(buf, tokStart[timeToken], tokEnd[timeToken] - 1, out);
     let k = timeToken - 1;
+    out.todStart = out.todEnd = -1;
+    if (k >= 1 && isClockToken(buf, tokStart[k], tokEnd[k]) && isDateToken(buf, tokStart[k - 1], tokEnd[k - 1])) {
+      out.todStart = tokStart[k - 1];
+      out.todEnd = tokEnd[k];
+      k -= 2;
+    }
     if (k >= 0 && isCpuToken(buf, tokStart[k], tokEnd[k])) {
       out.cpu = parseIntRange(buf, tokStart[k] + 1, tokEnd[k] - 1);
       k--;
@@ -183,6 +192,28 @@ function isTimestampToken(buf: Uint8Array, s: number, e: number): boolean {
     p++;
   }
   return p === e - 1 && p > fracStart;
+}
+
+/** `2026-11-17` */
+function isDateToken(buf: Uint8Array, s: number, e: number): boolean {
+  return (
+    e - s === 10 &&
+    buf[s + 4] === 45 &&
+    buf[s + 7] === 45 &&
+    isDigitsToken(buf, s, s + 4) &&
+    isDigitsToken(buf, s + 5, s + 7)
+  );
+}
+
+/** `09:30:00` or `09:30:00.123456` */
+function isClockToken(buf: Uint8Array, s: number, e: number): boolean {
+  return (
+    e - s >= 8 &&
+    buf[s + 2] === 58 &&
+    buf[s + 5] === 58 &&
+    isDigitsToken(buf, s, s + 2) &&
+    isDigitsToken(buf, s + 6, s + 8)
+  );
 }
 
 function isCpuToken(buf: Uint8Array, s: number, e: number): boolean {

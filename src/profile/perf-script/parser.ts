@@ -42,6 +42,8 @@ export class PerfScriptParser implements ProfileParser {
     eventStart: -1,
     eventEnd: -1,
     payloadStart: -1,
+    todStart: -1,
+    todEnd: -1,
   };
   // The sample being read.
   private sec = -1;
@@ -196,6 +198,10 @@ export class PerfScriptParser implements ProfileParser {
     }
     this.cpu = ev.cpu;
     this.period = ev.period;
+    if (ev.todStart >= 0 && ev.sec >= 0 && this.b.header.timeOfDay === undefined) {
+      // One (wall clock, perf clock) pair places the whole profile.
+      this.b.header.timeOfDay = { wallClock: byteString(buf, ev.todStart, ev.todEnd), sec: ev.sec, nsec: ev.nsec };
+    }
     this.thread = this.b.threadId(buf, ev.commStart, ev.commEnd, ev.pid, ev.tid);
     this.event = ev.eventStart >= 0 ? this.b.eventId(buf, ev.eventStart, ev.eventEnd) : this.b.eventId(buf, 0, 0);
     if (ev.payloadStart < 0 && ev.eventStart >= 0) {
@@ -241,15 +247,10 @@ export class PerfScriptParser implements ProfileParser {
     let dsoStart = q;
     let dsoEnd = q;
     if (q > symStart && buf[q - 1] === 41 /* ) */) {
-      let depth = 0;
-      let r = q - 1;
-      for (; r >= symStart; r--) {
-        const c = buf[r];
-        if (c === 41) {
-          depth++;
-        } else if (c === 40 /* ( */ && --depth === 0) {
-          break;
-        }
+      // The DSO's '(' is the last one, unless the DSO itself holds parens: then match them up.
+      let r = buf.lastIndexOf(40 /* ( */, q - 2);
+      if (r >= symStart && buf.indexOf(41, r) !== q - 1) {
+        r = openingParen(buf, symStart, q - 1);
       }
       if (r >= symStart && (r === symStart || isBlank(buf[r - 1]))) {
         dsoStart = r + 1;
@@ -324,6 +325,20 @@ export class PerfScriptParser implements ProfileParser {
     }
     this.stack[this.depth++] = frame;
   }
+}
+
+/** Index of the '(' matching the ')' at `close`, or -1. */
+function openingParen(buf: Uint8Array, start: number, close: number): number {
+  let depth = 0;
+  for (let r = close; r >= start; r--) {
+    const c = buf[r];
+    if (c === 41) {
+      depth++;
+    } else if (c === 40 && --depth === 0) {
+      return r;
+    }
+  }
+  return -1;
 }
 
 function isUnknown(buf: Uint8Array, s: number, e: number): boolean {
