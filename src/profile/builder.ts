@@ -86,31 +86,76 @@ export class StoreBuilder {
     return id;
   }
 
-  // The previous stack, root first, and its trie nodes: consecutive samples often share a long prefix, which is then
-  // walked without hashing.
-  private prevFrames = new Int32Array(256);
-  private prevNodes = new Int32Array(256);
-  private prevDepth = 0;
+  // Whole stacks seen before (their frame ids, leaf first) → trie node: one hash and a sequential compare instead of
+  // a lookup per frame. Bounded, so a profile with millions of distinct stacks just stops adding to it.
+  private stackCacheFrames = new Int32Array(1 << 16);
+  private stackCacheUsed = 0;
+  private stackCacheStart: number[] = [];
+  private stackCacheLength: number[] = [];
+  private stackCacheNode: number[] = [];
+  private stackCacheTable = new Int32Array(1 << 14).fill(-1);
 
   /** Stack node for `frames` listed leaf first (perf's order), frames[0..n). */
   stackId(frames: Int32Array, n: number): number {
+    let h = n;
+    for (let i = 0; i < n; i++) {
+      h = Math.imul(h ^ frames[i], 0x9e3779b1);
+      h ^= h >>> 15;
+    }
+    const table = this.stackCacheTable;
+    const mask = table.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const e = table[slot];
+      if (e < 0) {
+        break;
+      }
+      if (this.stackCacheLength[e] === n && sameInts(this.stackCacheFrames, this.stackCacheStart[e], frames, n)) {
+        return this.stackCacheNode[e];
+      }
+      slot = (slot + 1) & mask;
+    }
+    const node = this.walkStack(frames, n);
+    if (this.stackCacheUsed + n <= MAX_STACK_CACHE_INTS) {
+      this.cacheStack(slot, frames, n, node, h);
+    }
+    return node;
+  }
+
+  private cacheStack(slot: number, frames: Int32Array, n: number, node: number, h: number) {
+    while (this.stackCacheUsed + n > this.stackCacheFrames.length) {
+      const bigger = new Int32Array(this.stackCacheFrames.length * 2);
+      bigger.set(this.stackCacheFrames);
+      this.stackCacheFrames = bigger;
+    }
+    const e = this.stackCacheNode.length;
+    this.stackCacheFrames.set(frames.subarray(0, n), this.stackCacheUsed);
+    this.stackCacheStart.push(this.stackCacheUsed);
+    this.stackCacheLength.push(n);
+    this.stackCacheNode.push(node);
+    this.stackCacheHash.push(h);
+    this.stackCacheUsed += n;
+    this.stackCacheTable[slot] = e;
+    if ((e + 1) * 2 > this.stackCacheTable.length) {
+      const table = new Int32Array(this.stackCacheTable.length * 2).fill(-1);
+      const mask = table.length - 1;
+      for (let i = 0; i <= e; i++) {
+        let s = this.stackCacheHash[i] & mask;
+        while (table[s] >= 0) {
+          s = (s + 1) & mask;
+        }
+        table[s] = i;
+      }
+      this.stackCacheTable = table;
+    }
+  }
+
+  private stackCacheHash: number[] = [];
+
+  /** Walks (and extends) the trie from the root for a stack not in the cache. */
+  private walkStack(frames: Int32Array, n: number): number {
     let node = 0;
     let j = 0;
-    const prevFrames = this.prevFrames;
-    const limit = Math.min(n, this.prevDepth);
-    while (j < limit && prevFrames[j] === frames[n - 1 - j]) {
-      node = this.prevNodes[j];
-      j++;
-    }
-    if (n > this.prevFrames.length) {
-      const size = Math.max(n, this.prevFrames.length * 2);
-      const f = new Int32Array(size);
-      f.set(this.prevFrames);
-      this.prevFrames = f;
-      const p = new Int32Array(size);
-      p.set(this.prevNodes);
-      this.prevNodes = p;
-    }
     const s = this.stacks;
     for (; j < n; j++) {
       const frame = frames[n - 1 - j];
@@ -129,10 +174,7 @@ export class StoreBuilder {
         s.count++;
       }
       node = child;
-      this.prevFrames[j] = frame;
-      this.prevNodes[j] = node;
     }
-    this.prevDepth = n;
     return node;
   }
 
@@ -300,6 +342,18 @@ export class StoreBuilder {
 function isIdle(threads: ThreadTable, thread: number, stackFlags: number): boolean {
   const swapper = threads.comm[thread] === 'swapper' || threads.pid[thread] === 0 || threads.tid[thread] === 0;
   return swapper && (stackFlags & FRAME_IDLE) !== 0 && (stackFlags & FRAME_IRQ) === 0;
+}
+
+/** 4 M frame ids (16 MB) of cached stacks at most. */
+const MAX_STACK_CACHE_INTS = 1 << 22;
+
+function sameInts(a: Int32Array, start: number, b: Int32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    if (a[start + i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function isSorted(a: Float64Array): boolean {

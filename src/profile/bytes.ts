@@ -18,8 +18,13 @@ export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') {
+  HEX[c.charCodeAt(0)] = 1;
+}
+
 export function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+  return HEX[c] === 1;
 }
 
 /** Bytes [start, end) as a byte string. */

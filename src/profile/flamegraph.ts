@@ -66,7 +66,7 @@ function addRange(tree: CallTree, store: ProfileStore, options: FlameGraphOption
   const [first, last] = sampleRange(store, options.fromNs ?? -Infinity, options.toNs ?? Infinity);
   const sums = weightByContext(store, first, last, mask, options.weight ?? 'samples');
   const c = store.contexts;
-  const memo = new Map<number, number>();
+  const memo = new Map<number, Map<number, number>>();
   for (let i = 0; i < c.count; i++) {
     if (sums[i] !== 0) {
       tree.add(store, memo, c.thread[i], c.stack[i], sums[i], channel);
@@ -83,6 +83,25 @@ export function displayName(store: ProfileStore, frame: number, java: boolean): 
   return renderFrame(store, frame, java, { kernel: false, jit: false, addrs: false });
 }
 
+// Display labels per store and frame, made once: a query then only looks them up.
+const labelCache = new WeakMap<ProfileStore, Array<Array<string | null | undefined>>>();
+
+function frameLabel(store: ProfileStore, frame: number, java: boolean): string | null {
+  let labels = labelCache.get(store);
+  if (!labels) {
+    labels = [[], []];
+    labelCache.set(store, labels);
+  }
+  const memo = labels[java ? 1 : 0];
+  let label = memo[frame];
+  if (label === undefined) {
+    const name = displayName(store, frame, java);
+    label = name === null ? null : toDisplayText(name);
+    memo[frame] = label;
+  }
+  return label;
+}
+
 class CallTree {
   private readonly edges = new TupleInterner(2, 1024);
   private readonly labelIds = new Map<string, number>();
@@ -93,11 +112,23 @@ class CallTree {
   /** Self weight per node, per channel (0 = the graph, or the baseline of a diff; 1 = a diff's selection). */
   private self: number[][] = [[0], [0]];
 
-  /** Adds `weight` at the node for (thread, stack); `memo` caches (stack, thread-node) → tree node for one store. */
-  add(store: ProfileStore, memo: Map<number, number>, thread: number, stack: number, weight: number, channel: 0 | 1) {
+  /** Adds `weight` at the node for (thread, stack); `memo` caches, per thread node, stack → tree node for one store. */
+  add(
+    store: ProfileStore,
+    memo: Map<number, Map<number, number>>,
+    thread: number,
+    stack: number,
+    weight: number,
+    channel: 0 | 1
+  ) {
     const comm = store.threads.comm[thread];
     const top = this.child(0, toDisplayText(comm), 'thread');
-    const node = this.nodeFor(store, memo, top, stack, comm === 'java');
+    let topMemo = memo.get(top);
+    if (!topMemo) {
+      topMemo = new Map();
+      memo.set(top, topMemo);
+    }
+    const node = this.nodeFor(store, topMemo, top, stack, comm === 'java');
     this.self[channel][node] += weight;
   }
 
@@ -107,7 +138,7 @@ class CallTree {
     let n = stack;
     let node = top;
     while (n !== 0) {
-      const hit = memo.get(n * 2097152 + top);
+      const hit = memo.get(n);
       if (hit !== undefined) {
         node = hit;
         break;
@@ -118,11 +149,11 @@ class CallTree {
     for (let i = pending.length - 1; i >= 0; i--) {
       const m = pending[i];
       const frame = s.frame[m];
-      const label = displayName(store, frame, java);
+      const label = frameLabel(store, frame, java);
       if (label !== null) {
-        node = this.child(node, toDisplayText(label), FRAME_KIND_NAMES[store.frames.kind[frame]]);
+        node = this.child(node, label, FRAME_KIND_NAMES[store.frames.kind[frame]]);
       }
-      memo.set(m * 2097152 + top, node);
+      memo.set(m, node);
     }
     return node;
   }
@@ -196,7 +227,13 @@ class CallTree {
       out.valueRight = new Float64Array(kept);
       out.selfRight = new Float64Array(kept);
     }
-    // Depth-first, siblings in name order (stable across ranges, like FlameGraph).
+    // Depth-first, siblings in name order (stable across ranges, like FlameGraph): rank the names once, then sort
+    // siblings by rank.
+    const labelRank = new Int32Array(this.labels.length);
+    this.labels
+      .map((label, id) => [label, id] as const)
+      .sort((a, b) => compare(a[0], b[0]))
+      .forEach(([, id], rank) => (labelRank[id] = rank));
     const stack: Array<[number, number]> = [[0, 0]];
     let i = 0;
     while (stack.length > 0) {
@@ -211,7 +248,7 @@ class CallTree {
       out.label.push(n === 0 ? ROOT_LABEL : this.labels[this.labelOf[n]]);
       out.kind.push(this.kindOf[n]);
       i++;
-      const kids = children[n].sort((a, b) => compare(this.labels[this.labelOf[b]], this.labels[this.labelOf[a]]));
+      const kids = children[n].sort((a, b) => labelRank[this.labelOf[b]] - labelRank[this.labelOf[a]]);
       for (const k of kids) {
         stack.push([k, level + 1]);
       }

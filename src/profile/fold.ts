@@ -7,6 +7,7 @@
 import { contextMask, SampleFilter, weightByContext } from './filter';
 import { demangleRustLegacy } from './rust-demangle';
 import { ProfileStore, sampleRange } from './store';
+import { TupleInterner } from './tuple-interner';
 
 export interface FoldOptions {
   /** Which samples (cpu, pid, comm, idle…); idle samples are kept unless filter.includeIdle is false. */
@@ -54,29 +55,78 @@ export function foldStacks(store: ProfileStore, options: FoldOptions = {}): Fold
   const [first, last] = sampleRange(store, options.fromNs ?? -Infinity, options.toNs ?? Infinity);
   const sums = weightByContext(store, first, last, mask, options.byPeriod === false ? 'samples' : 'period');
 
-  const renderer = new StackRenderer(store, { kernel: !!kernel, jit: !!jit, addrs: !!options.addrs });
-  const folded = new Map<string, number>();
+  const renderer = new FrameRenderer(store, { kernel: !!kernel, jit: !!jit, addrs: !!options.addrs });
+  // Sum by (root frame, stack node) as integers first: many contexts (cpu, event) share one folded line, and building
+  // a long string per context is what would cost.
+  const roots = new Map<string, number>();
+  const rootNames: string[] = [];
+  const rootJava: boolean[] = [];
+  const threadRoot = new Int32Array(store.threads.count).fill(-1);
+  const pairs = new TupleInterner(2, 1024);
+  const pairWeight: number[] = [];
   const c = store.contexts;
-  const t = store.threads;
   for (let i = 0; i < c.count; i++) {
     const w = sums[i];
     if (w === 0) {
       continue;
     }
     const thread = c.thread[i];
-    const comm = t.comm[thread];
-    let root = comm;
-    if (options.tid) {
-      root = `${comm}-${idText(t.pid[thread])}/${idText(t.tid[thread])}`;
-    } else if (options.pid) {
-      root = `${comm}-${idText(t.pid[thread])}`;
+    let root = threadRoot[thread];
+    if (root < 0) {
+      const name = rootName(store, thread, options);
+      root = roots.get(name) ?? -1;
+      if (root < 0) {
+        root = rootNames.length;
+        roots.set(name, root);
+        rootNames.push(name);
+        rootJava.push(store.threads.comm[thread] === 'java');
+      }
+      threadRoot[thread] = root;
     }
-    root = root.replace(/ /g, '_');
-    const key = root + renderer.path(c.stack[i], comm === 'java');
-    folded.set(key, (folded.get(key) ?? 0) + w);
+    const pair = pairs.intern2(root, c.stack[i]);
+    pairWeight[pair] = (pairWeight[pair] ?? 0) + w;
   }
-  const keys = [...folded.keys()].sort();
-  return keys.map((stack) => ({ stack, weight: folded.get(stack)! }));
+  // Each line is built flat (one join), so the sort compares flat strings; byte strings compare as bytes. Lines that
+  // render alike (one name in two DSOs) are then merged.
+  const lines: FoldedStack[] = [];
+  const parts: string[] = [];
+  const s = store.stacks;
+  for (let p = 0; p < pairs.size; p++) {
+    const root = pairs.get(p, 0);
+    parts.length = 0;
+    for (let n = pairs.get(p, 1); n !== 0; n = s.parent[n]) {
+      const text = renderer.frame(s.frame[n], rootJava[root]);
+      if (text !== null) {
+        parts.push(text);
+      }
+    }
+    parts.push(rootNames[root]);
+    lines.push({ stack: parts.reverse().join(';'), weight: pairWeight[p] });
+  }
+  lines.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  const merged: FoldedStack[] = [];
+  for (const line of lines) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.stack === line.stack) {
+      last.weight += line.weight;
+    } else {
+      merged.push(line);
+    }
+  }
+  return merged;
+}
+
+/** The root frame: comm, comm-pid or comm-pid/tid, spaces as underscores. */
+function rootName(store: ProfileStore, thread: number, options: FoldOptions): string {
+  const t = store.threads;
+  const comm = t.comm[thread];
+  let root = comm;
+  if (options.tid) {
+    root = `${comm}-${idText(t.pid[thread])}/${idText(t.tid[thread])}`;
+  } else if (options.pid) {
+    root = `${comm}-${idText(t.pid[thread])}`;
+  }
+  return root.replace(/ /g, '_');
 }
 
 /** The folded text, one `stack weight\n` line per stack. */
@@ -98,49 +148,24 @@ interface RenderOptions {
   addrs: boolean;
 }
 
-/** Renders trie paths as `;frame;frame…`, memoised per node (separately for comm `java`, whose names lose the `L`). */
-export class StackRenderer {
-  private readonly frameText: Array<Array<string | undefined>> = [[], []];
-  private readonly pathText: Array<Array<string | undefined>> = [[], []];
+/** Frame names as the perl script prints them, rendered once per frame (twice: comm `java` strips Java's `L`). */
+class FrameRenderer {
+  private readonly text: Array<Array<string | null | undefined>> = [[], []];
 
   constructor(
     private readonly store: ProfileStore,
     private readonly options: RenderOptions
   ) {}
 
-  path(node: number, java: boolean): string {
-    const v = java ? 1 : 0;
-    const memo = this.pathText[v];
-    const cached = memo[node];
-    if (cached !== undefined) {
-      return cached;
-    }
-    // Walk up to the nearest rendered ancestor, then render downwards (no recursion: stacks can be deep).
-    const s = this.store.stacks;
-    const pending: number[] = [];
-    let n = node;
-    while (n !== 0 && memo[n] === undefined) {
-      pending.push(n);
-      n = s.parent[n];
-    }
-    let text = n === 0 ? '' : memo[n]!;
-    for (let i = pending.length - 1; i >= 0; i--) {
-      const m = pending[i];
-      const frame = this.frame(s.frame[m], v);
-      text = frame === null ? text : text + ';' + frame;
-      memo[m] = text;
-    }
-    return text;
-  }
-
-  private frame(id: number, v: number): string | null {
-    const memo = this.frameText[v];
+  /** One frame's rendered name (null: the perl script skips it). */
+  frame(id: number, java: boolean): string | null {
+    const memo = this.text[java ? 1 : 0];
     let text = memo[id];
     if (text === undefined) {
-      text = renderFrame(this.store, id, v === 1, this.options) ?? '\0';
+      text = renderFrame(this.store, id, java, this.options);
       memo[id] = text;
     }
-    return text === '\0' ? null : text;
+    return text;
   }
 }
 

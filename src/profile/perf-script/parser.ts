@@ -66,11 +66,16 @@ export class PerfScriptParser implements ProfileParser {
     return this.b.bytesRead;
   }
 
-  push(chunk: Uint8Array): void {
+  push(input: Uint8Array): void {
+    // Bytes are read through a plain Uint8Array view (Node's Buffer is a subclass: one shape keeps the hot path
+    // monomorphic), but lines are found with the input's own indexOf (Buffer's is memchr, far faster than the
+    // generic typed-array one).
+    const chunk =
+      input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.b.bytesRead += chunk.length;
     let pos = 0;
     if (this.carryLength > 0 || this.skippingLongLine) {
-      const nl = chunk.indexOf(CHAR_LF);
+      const nl = input.indexOf(CHAR_LF);
       if (nl < 0) {
         this.appendCarry(chunk, 0, chunk.length);
         return;
@@ -91,7 +96,7 @@ export class PerfScriptParser implements ProfileParser {
       pos = nl + 1;
     }
     for (;;) {
-      const nl = chunk.indexOf(CHAR_LF, pos);
+      const nl = input.indexOf(CHAR_LF, pos);
       if (nl < 0) {
         break;
       }
@@ -168,7 +173,7 @@ export class PerfScriptParser implements ProfileParser {
       return;
     }
     if (this.inSample) {
-      if (this.frameLine(buf, start, end)) {
+      if (this.frameLine(buf, first, end)) {
         return;
       }
       if (parseEventLine(buf, start, end, this.ev)) {
@@ -248,8 +253,11 @@ export class PerfScriptParser implements ProfileParser {
     let dsoEnd = q;
     if (q > symStart && buf[q - 1] === 41 /* ) */) {
       // The DSO's '(' is the last one, unless the DSO itself holds parens: then match them up.
-      let r = buf.lastIndexOf(40 /* ( */, q - 2);
-      if (r >= symStart && buf.indexOf(41, r) !== q - 1) {
+      let r = q - 2;
+      while (r >= symStart && buf[r] !== 40 /* ( */ && buf[r] !== 41) {
+        r--;
+      }
+      if (r >= symStart && buf[r] === 41) {
         r = openingParen(buf, symStart, q - 1);
       }
       if (r >= symStart && (r === symStart || isBlank(buf[r - 1]))) {
