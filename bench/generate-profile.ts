@@ -34,6 +34,8 @@ export const PROFILE_SPEC = {
   minPlainBytes: 200e6,
 };
 
+export type ProfileSpec = typeof PROFILE_SPEC & { hostname?: string };
+
 export interface ProfileManifest {
   generatorVersion: number;
   spec: typeof PROFILE_SPEC;
@@ -97,15 +99,15 @@ export async function ensureProfile(dir: string, log: (msg: string) => void = ()
 }
 
 /** Time of CPU `cpu`'s sample in tick `k`, µs on the perf clock. CPUs sample in fixed staggered slots. */
-function sampleTimeUs(k: number, slot: number, cpu: number): number {
-  const { hz, cpus, clockStartSec } = PROFILE_SPEC;
+function sampleTimeUs(spec: ProfileSpec, k: number, slot: number, cpu: number): number {
+  const { hz, cpus, clockStartSec } = spec;
   const spacing = Math.floor(1e6 / hz / cpus);
   return clockStartSec * 1e6 + 3417 + Math.floor((k * 1e6) / hz) + slot * spacing + (hash2(k, cpu) % 60);
 }
 
-function burstWindows(): Array<[number, number]> {
+function burstWindows(spec: ProfileSpec): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (let i = 0, t = PROFILE_SPEC.gcFirstSec; t < PROFILE_SPEC.spanSec; i++, t += PROFILE_SPEC.gcEverySec) {
+  for (let i = 0, t = spec.gcFirstSec; t < spec.spanSec; i++, t += spec.gcEverySec) {
     const length = i % 5 === 4 ? 0.9 : 0.26 + 0.06 * (i % 3);
     out.push([round3(t), round3(t + length)]);
   }
@@ -114,9 +116,12 @@ function burstWindows(): Array<[number, number]> {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-async function generateProfile(plainPath: string, gzipPath: string): Promise<ProfileManifest> {
+export async function generateProfile(
+  plainPath: string,
+  gzipPath: string,
+  spec: ProfileSpec = PROFILE_SPEC
+): Promise<ProfileManifest> {
   const t0 = performance.now();
-  const spec = PROFILE_SPEC;
   const workload = buildWorkload(spec.seed);
   const rng = new Rng(spec.seed ^ 0xa5a5);
   const sink = new Sink(createWriteStream(plainPath + '.tmp', { highWaterMark: 16 * CHUNK_BYTES }), gzipPath + '.tmp');
@@ -131,11 +136,11 @@ async function generateProfile(plainPath: string, gzipPath: string): Promise<Pro
   const cpuBySlot = new Array<number>(spec.cpus);
   slots.forEach((slot, cpu) => (cpuBySlot[slot] = cpu));
   const ticks = spec.spanSec * spec.hz;
-  const firstUs = sampleTimeUs(0, 0, cpuBySlot[0]);
-  const lastUs = sampleTimeUs(ticks - 1, spec.cpus - 1, cpuBySlot[spec.cpus - 1]);
-  sink.text(header(firstUs, lastUs));
+  const firstUs = sampleTimeUs(spec, 0, 0, cpuBySlot[0]);
+  const lastUs = sampleTimeUs(spec, ticks - 1, spec.cpus - 1, cpuBySlot[spec.cpus - 1]);
+  sink.text(header(spec, firstUs, lastUs));
 
-  const bursts = burstWindows();
+  const bursts = burstWindows(spec);
   const baseUs = spec.clockStartSec * 1e6;
   let burst = 0;
   let samples = 0;
@@ -144,7 +149,7 @@ async function generateProfile(plainPath: string, gzipPath: string): Promise<Pro
   for (let k = 0; k < ticks; k++) {
     for (let slot = 0; slot < spec.cpus; slot++) {
       const cpu = cpuBySlot[slot];
-      const us = sampleTimeUs(k, slot, cpu);
+      const us = sampleTimeUs(spec, k, slot, cpu);
       const t = (us - baseUs) / 1e6;
       while (burst < bursts.length && t >= bursts[burst][1]) {
         burst++;
@@ -335,8 +340,7 @@ class Sink {
 }
 
 /** `perf script --header` of a perf 6.x capture. */
-function header(firstUs: number, lastUs: number): string {
-  const s = PROFILE_SPEC;
+function header(s: ProfileSpec, firstUs: number, lastUs: number): string {
   const time = (us: number) => `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
   return [
     '# ========',
@@ -345,7 +349,7 @@ function header(firstUs: number, lastUs: number): string {
     '# data offset    : 1296',
     '# data size      : 61865984',
     '# feat offset    : 61867280',
-    '# hostname : bench-db-api-07',
+    `# hostname : ${s.hostname ?? 'bench-db-api-07'}`,
     '# os release : 6.5.0-27-generic',
     '# perf version : 6.5.13',
     '# arch : x86_64',

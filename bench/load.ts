@@ -7,7 +7,6 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // autocannon ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
 
 const REPO = join(__dirname, '..');

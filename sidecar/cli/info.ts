@@ -22,10 +22,12 @@ export function profileInfo(store: ProfileStore) {
     contextSamples[store.context[i]]++;
   }
   let idleSamples = 0;
+  const stacks = new Set<number>();
   for (let i = 0; i < c.count; i++) {
     if (contextSamples[i] === 0) {
       continue;
     }
+    stacks.add(c.stack[i]);
     eventSamples[c.event[i]] += contextSamples[i];
     if (c.cpu[i] >= 0) {
       cpus.add(c.cpu[i]);
@@ -65,7 +67,8 @@ export function profileInfo(store: ProfileStore) {
     processes: pids.size,
     threads: threads.size,
     uniqueFrames: store.frames.count,
-    uniqueStacks: store.stacks.count - 1,
+    uniqueStacks: stacks.size,
+    stackTrieNodes: store.stacks.count - 1,
     hasPeriods: store.hasPeriods,
     time: span
       ? {

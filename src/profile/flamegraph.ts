@@ -4,7 +4,7 @@
  * label) — with nodes too small to see folded into their parent's self time so big ranges stay small.
  */
 import { contextMask, SampleFilter, weightByContext, WeightMode } from './filter';
-import { FRAME_KIND_NAMES, FrameKindName } from './frames';
+import { FRAME_KIND_NAMES, FrameKind, FrameKindName } from './frames';
 import { renderFrame } from './fold';
 import { toDisplayText } from './bytes';
 import { ProfileStore, sampleRange } from './store';
@@ -80,7 +80,10 @@ export function displayName(store: ProfileStore, frame: number, java: boolean): 
   if (name === '') {
     return `[${store.frames.dso[frame].replace(/.*\//, '')}]`;
   }
-  return renderFrame(store, frame, java, { kernel: false, jit: false, addrs: false });
+  // Java's leading `L` goes for JIT frames whatever the thread is called (FlameGraph only strips it for comm `java`,
+  // but perf names threads, and JVM threads are rarely called java).
+  const jit = store.frames.kind[frame] === FrameKind.Jit;
+  return renderFrame(store, frame, java || jit, { kernel: false, jit: false, addrs: false });
 }
 
 // Display labels per store and frame, made once: a query then only looks them up.
