@@ -3,6 +3,8 @@
  * folded stacks that agree with each other, errors, auth, single-flight parsing, replaced and deleted profiles, and
  * index files shared between replicas.
  */
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigError, loadConfig } from '../../sidecar/config';
 import { Sidecar } from '../../sidecar/serve';
@@ -171,6 +173,22 @@ describe('sidecar API over a local folder', () => {
     const r = await getJson(`${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent(KEY)}&${params}`);
     expect(r.status).toBe(status);
     expect(typeof r.body.message).toBe('string');
+  });
+
+  it('does not follow a symlink out of the profile folder', async () => {
+    const outside = new ProfileFolder();
+    outside.write('secret.perf', profile.text);
+    symlinkSync(join(outside.root, 'secret.perf'), join(folder.root, 'svc', 'link.perf'));
+    symlinkSync(outside.root, join(folder.root, 'svc', 'linkdir'));
+    try {
+      for (const id of ['svc/link.perf', 'svc/linkdir/secret.perf']) {
+        const r = await getJson(`${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent(id)}`);
+        expect(r.status).toBe(400);
+        expect(r.body.message).toMatch(/outside/);
+      }
+    } finally {
+      outside.dispose();
+    }
   });
 
   it('refuses huge query strings with a JSON 431 and keeps serving', async () => {
