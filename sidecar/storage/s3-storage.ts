@@ -46,7 +46,12 @@ export class S3Storage implements ObjectStorage {
       region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       forcePathStyle: options.pathStyle ?? endpoint !== undefined,
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: Math.min(options.timeoutMs, 5000), requestTimeout: options.timeoutMs },
+      // throwOnRequestTimeout: without it the SDK only warns when a request hangs past requestTimeout.
+      requestHandler: {
+        connectionTimeout: Math.min(options.timeoutMs, 5000),
+        requestTimeout: options.timeoutMs,
+        throwOnRequestTimeout: true,
+      },
     };
     if (options.endpoint) {
       config.endpoint = options.endpoint;
