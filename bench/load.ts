@@ -3,13 +3,11 @@
  * autocannon drives it from this one, and the figures are throughput and p99 latency for cached heat-map queries and
  * 1-s flame-graph queries on the benchmark profile.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // autocannon ships no types.
 const autocannon = require('autocannon');
-
-const REPO = join(__dirname, '..');
+import { spawnSidecar } from '../sidecar/testing/spawn-sidecar';
 
 export interface LoadFigure {
   name: string;
@@ -21,7 +19,7 @@ export interface LoadFigure {
 }
 
 export async function loadRun(profilePath: string, seconds = 5): Promise<LoadFigure[]> {
-  const { url, child } = await startSidecar(dirname(profilePath));
+  const { url, stop } = await spawnSidecar(['--storage', pathToFileURL(dirname(profilePath)).href]);
   try {
     const key = encodeURIComponent(profilePath.slice(dirname(profilePath).length + 1));
     // The cold query parses the profile; everything after is served from the cache.
@@ -42,7 +40,7 @@ export async function loadRun(profilePath: string, seconds = 5): Promise<LoadFig
     );
     return figures;
   } finally {
-    child.kill('SIGTERM');
+    await stop();
   }
 }
 
@@ -56,35 +54,4 @@ async function hammer(name: string, url: string, seconds: number): Promise<LoadF
     errors: result.errors,
     non2xx: result.non2xx,
   };
-}
-
-/** `flamescope serve` on a free port over the profile's folder; resolves with its URL once it listens. */
-function startSidecar(folder: string): Promise<{ url: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(REPO, 'bin', 'flamescope.js'),
-        'serve',
-        '--storage',
-        pathToFileURL(folder).href,
-        '--port',
-        '0',
-        '--log-level',
-        'info',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] }
-    );
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /serving .* on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve({ url: m[1], child });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the sidecar exited (${code}) before listening: ${out.slice(-500)}`)));
-  });
 }

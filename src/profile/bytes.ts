@@ -46,12 +46,13 @@ export function byteStringToBytes(s: string): Uint8Array {
   return out;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+let utf8: TextDecoder | undefined;
 
 /** A byte string decoded as UTF-8 (invalid sequences become U+FFFD), for display. */
 export function toDisplayText(s: string): string {
   for (let i = 0; i < s.length; i++) {
     if (s.charCodeAt(i) > 0x7f) {
+      utf8 ??= new TextDecoder('utf-8', { fatal: false });
       return utf8.decode(byteStringToBytes(s));
     }
   }

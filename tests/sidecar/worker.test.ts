@@ -12,7 +12,11 @@ function largeProfile(): string {
   const samples: SyntheticSample[] = [];
   const stack = Array.from({ length: 60 }, (_, i) => `some::namespace::Function${i}<with::template::Args>::method`);
   for (let i = 0; i < 12_000; i++) {
-    samples.push({ time: usToSeconds(1000_000_000 + i * 1000), cpu: i % 8, stack: [...stack.slice(0, 30 + (i % 30)), `leaf${i % 500}`] });
+    samples.push({
+      time: usToSeconds(1000_000_000 + i * 1000),
+      cpu: i % 8,
+      stack: [...stack.slice(0, 30 + (i % 30)), `leaf${i % 500}`],
+    });
   }
   return perfScript(samples);
 }
@@ -21,10 +25,19 @@ describe('parse workers', () => {
   const folder = new ProfileFolder();
   let sidecar: Sidecar;
   beforeAll(async () => {
-    folder.write('small/2026-11-17T09:30:00Z.perf', perfScript([{ time: '1.000000', stack: ['a'] }, { time: '1.500000', stack: ['b'] }]));
+    folder.write(
+      'small/2026-11-17T09:30:00Z.perf',
+      perfScript([
+        { time: '1.000000', stack: ['a'] },
+        { time: '1.500000', stack: ['b'] },
+      ])
+    );
     folder.write('large/2026-11-17T09:30:00Z.perf', largeProfile());
     sidecar = await startTestSidecar({ storage: folder.url, parseConcurrency: 2, revalidateMs: 60_000 });
-    expect((await getJson(`${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent('small/2026-11-17T09:30:00Z.perf')}`)).status).toBe(200);
+    expect(
+      (await getJson(`${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent('small/2026-11-17T09:30:00Z.perf')}`))
+        .status
+    ).toBe(200);
   });
   afterAll(async () => {
     await sidecar.close();
@@ -33,7 +46,9 @@ describe('parse workers', () => {
 
   it('shows progress while parsing and keeps answering cached queries meanwhile', async () => {
     const order: string[] = [];
-    const large = getJson(`${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent('large/2026-11-17T09:30:00Z.perf')}`).then((r) => {
+    const large = getJson(
+      `${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent('large/2026-11-17T09:30:00Z.perf')}`
+    ).then((r) => {
       order.push('large');
       return r;
     });
@@ -45,7 +60,9 @@ describe('parse workers', () => {
         sawParsing = entry;
       }
     }
-    const small = await getJson(`${sidecar.url}/api/v1/flamegraph?profile=${encodeURIComponent('small/2026-11-17T09:30:00Z.perf')}`);
+    const small = await getJson(
+      `${sidecar.url}/api/v1/flamegraph?profile=${encodeURIComponent('small/2026-11-17T09:30:00Z.perf')}`
+    );
     order.push('small');
     const result = await large;
     expect(result.status).toBe(200);

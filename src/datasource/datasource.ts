@@ -1,0 +1,173 @@
+/**
+ * The FlameScope data source: a thin client of the sidecar, always through Grafana's data proxy (the `sidecar` route
+ * in plugin.json adds the URL and the token server-side: the browser never sees either). Frontend-only, so it cannot
+ * drive Grafana Alerting, query caching or public dashboards — alerts come from metrics data sources and link here.
+ */
+import {
+  AnnotationSupport,
+  DataFrame,
+  DataQueryError,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceApi,
+  DataSourceInstanceSettings,
+  MetricFindValue,
+  ScopedVars,
+  TestDataSourceResponse,
+} from '@grafana/data';
+import { FetchError, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import { annotationsFrame, decodeFrame, profilesFrame } from './frames';
+import { buildRequest, QueryError, SidecarRequest } from './request';
+import {
+  DEFAULT_QUERY,
+  FlameScopeOptions,
+  FlameScopeQuery,
+  FlameScopeVariableQuery,
+  ProfileEntry,
+  SIDECAR_ROUTE,
+} from './types';
+
+export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOptions> {
+  readonly baseUrl: string;
+  readonly defaults: FlameScopeOptions;
+  annotations: AnnotationSupport<FlameScopeQuery> = {
+    getDefaultQuery: () => ({ queryType: 'annotations', prefix: '' }),
+  };
+
+  constructor(instanceSettings: DataSourceInstanceSettings<FlameScopeOptions>) {
+    super(instanceSettings);
+    this.baseUrl = `${instanceSettings.url}/${SIDECAR_ROUTE}`;
+    this.defaults = instanceSettings.jsonData ?? {};
+  }
+
+  getDefaultQuery(): Partial<FlameScopeQuery> {
+    return {
+      ...DEFAULT_QUERY,
+      rows: this.defaults.defaultRows ?? DEFAULT_QUERY.rows,
+      idle: this.defaults.defaultIdle ?? false,
+    };
+  }
+
+  filterQuery(query: FlameScopeQuery): boolean {
+    return !query.hide;
+  }
+
+  async query(request: DataQueryRequest<FlameScopeQuery>): Promise<DataQueryResponse> {
+    const range = { from: request.range.from.valueOf(), to: request.range.to.valueOf() };
+    const data: DataFrame[] = [];
+    const errors: DataQueryError[] = [];
+    await Promise.all(
+      request.targets
+        .filter((t) => !t.hide)
+        .map(async (target) => {
+          try {
+            data.push(await this.runQuery(target, range, request.scopedVars));
+          } catch (e) {
+            errors.push({ refId: target.refId, message: errorMessage(e) });
+          }
+        })
+    );
+    // Keep the targets' order whatever finished first.
+    const order = request.targets.map((t) => t.refId);
+    data.sort((a, b) => order.indexOf(a.refId ?? '') - order.indexOf(b.refId ?? ''));
+    return errors.length > 0 ? { data, errors, error: errors[0] } : { data };
+  }
+
+  async runQuery(
+    query: FlameScopeQuery,
+    range: { from: number; to: number },
+    scopedVars: ScopedVars = {}
+  ): Promise<DataFrame> {
+    const request = buildRequest(query, range, (text) => this.interpolate(text, scopedVars), this.defaults);
+    const type = query.queryType ?? 'heatmap';
+    if (type === 'profiles' || type === 'annotations') {
+      const { profiles } = await this.get<{ profiles: ProfileEntry[] }>(request);
+      return type === 'profiles' ? profilesFrame(profiles, query.refId) : annotationsFrame(profiles, query.refId);
+    }
+    return decodeFrame(await this.get(request), query.refId);
+  }
+
+  /** The catalog under a prefix (every object, skipped ones included, with their reasons). */
+  async listProfiles(prefix = '', range?: { from: number; to: number }): Promise<ProfileEntry[]> {
+    const params: Record<string, string> = { prefix: this.interpolate(prefix)[0] ?? '' };
+    if (range) {
+      params.from = String(Math.floor(range.from));
+      params.to = String(Math.ceil(range.to));
+    }
+    const { profiles } = await this.get<{ profiles: ProfileEntry[] }>({ path: '/api/v1/profiles', params });
+    return profiles;
+  }
+
+  /** Template variables: profile ids, hosts, or top-level prefixes ("folders") under a prefix. */
+  async metricFindQuery(
+    query: FlameScopeVariableQuery | string,
+    options?: { scopedVars?: ScopedVars }
+  ): Promise<MetricFindValue[]> {
+    const q: FlameScopeVariableQuery = typeof query === 'string' ? { kind: 'profiles', prefix: query } : query;
+    const prefix = this.interpolate(q.prefix ?? '', options?.scopedVars)[0] ?? '';
+    const entries = (await this.listProfiles(prefix)).filter((e) => e.status !== 'skipped');
+    let values: string[];
+    if (q.kind === 'hosts') {
+      values = entries.map((e) => e.host).filter((h): h is string => !!h);
+    } else if (q.kind === 'prefixes') {
+      values = entries
+        .map((e) => e.id.slice(prefix.length))
+        .filter((rest) => rest.includes('/'))
+        .map((rest) => prefix + rest.slice(0, rest.indexOf('/') + 1));
+    } else {
+      values = entries.map((e) => e.id);
+    }
+    return [...new Set(values)].sort().map((text) => ({ text, value: text }));
+  }
+
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    try {
+      const health = await this.get<{ status: string; storage: string }>({ path: '/healthz', params: {} });
+      const profiles = (await this.listProfiles('')).filter((p) => p.status !== 'skipped');
+      return {
+        status: 'success',
+        message: `Connected to the FlameScope sidecar: ${profiles.length} profile${profiles.length === 1 ? '' : 's'} in ${health.storage}.`,
+      };
+    } catch (e) {
+      return { status: 'error', message: `Cannot reach the FlameScope sidecar: ${errorMessage(e)}` };
+    }
+  }
+
+  /** $variables in a text field; a multi-value variable gives several values. */
+  interpolate(text: string, scopedVars: ScopedVars = {}): string[] {
+    const separator = '\u0000';
+    const replaced = getTemplateSrv().replace(text, scopedVars, (value: string | string[]) =>
+      Array.isArray(value) ? value.join(separator) : value
+    );
+    return replaced.split(separator);
+  }
+
+  private async get<T>(request: SidecarRequest): Promise<T> {
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<T>({
+        url: this.baseUrl + request.path,
+        method: 'GET',
+        params: request.params,
+        showErrorAlert: false,
+        requestId: undefined,
+      })
+    );
+    return response.data;
+  }
+}
+
+/** The sidecar's one sentence when there is one, else what went wrong. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof QueryError) {
+    return e.message;
+  }
+  const fetchError = e as FetchError<{ message?: string; error?: string }>;
+  if (fetchError?.data?.message) {
+    return fetchError.data.message;
+  }
+  if (fetchError?.status === 502 && !fetchError.data?.error) {
+    return 'the sidecar did not answer (is it running, and is its URL right in the data source settings?)';
+  }
+  return fetchError?.statusText || (e as Error)?.message || String(e);
+}
