@@ -47,6 +47,7 @@ module.exports = {
       watchPathIgnorePatterns: base.watchPathIgnorePatterns,
       // Bundles the CLI and the parse worker (the sidecar's worker threads run lib/parse-worker.cjs).
       globalSetup: '<rootDir>/tests/global-setup.js',
+      setupFilesAfterEnv: ['<rootDir>/tests/setup-globals.js'],
     },
   ],
 };

@@ -1,6 +1,8 @@
 /**
  * Wires the sidecar together from its configuration: storage, parse workers, profile cache, catalog, HTTP server.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FastifyInstance } from 'fastify';
 import { SidecarConfig } from './config';
 import { buildServer } from './http/server';
@@ -11,6 +13,13 @@ import { WorkerPool } from './profiles/worker-pool';
 import { openStorage } from './storage/open-storage';
 
 const MiB = 1024 * 1024;
+
+/** lib/host (built by `npm run build:host`), next to the bundle or from sources; undefined when not built. */
+function hostPageDir(): string | undefined {
+  return [join(__dirname, 'host'), join(__dirname, '..', 'lib', 'host')].find((dir) =>
+    existsSync(join(dir, 'index.html'))
+  );
+}
 
 export interface Sidecar {
   app: FastifyInstance;
@@ -50,6 +59,7 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     token: config.token,
     requestTimeoutMs: config.requestTimeoutMs,
     logLevel: config.logLevel,
+    hostDir: hostPageDir(),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(`FlameScope sidecar serving ${storage.description} on ${address}`);

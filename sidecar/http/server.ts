@@ -2,6 +2,8 @@
  * The sidecar's HTTP server (fastify): routes, bearer-token auth, request timeouts, JSON errors, metrics.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Catalog } from '../profiles/catalog';
 import { ProfileService } from '../profiles/profile-service';
@@ -21,6 +23,8 @@ export interface ServerDeps {
   token?: string;
   requestTimeoutMs: number;
   logLevel: string;
+  /** The built viewer page (lib/host), served at / for use without Grafana; absent when not built. */
+  hostDir?: string;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -120,6 +124,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return { storage: deps.storage.description, profiles: entries };
   });
 
+  if (deps.hostDir) {
+    registerHostPage(app, deps.hostDir);
+  }
+
   app.get('/api/v1/heatmap', async (request) => timed(() => api.heatmap(request.query as Query)));
   app.get('/api/v1/flamegraph', async (request) => timed(() => api.flamegraph(request.query as Query)));
   app.get('/api/v1/folded', async (request, reply: FastifyReply) => {
@@ -162,4 +170,38 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+};
+
+/** The viewer page and its bundle: `/` and `/host/<file>` (flat names only: nothing else is reachable). */
+function registerHostPage(app: FastifyInstance, dir: string) {
+  const send = async (reply: FastifyReply, name: string) => {
+    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) {
+      throw new ApiError(404, 'not_found', `no such file: ${name}`);
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(join(dir, name));
+    } catch {
+      throw new ApiError(404, 'not_found', `no such file: ${name}`);
+    }
+    void reply.type(CONTENT_TYPES[extname(name)] ?? 'application/octet-stream');
+    if (name !== 'index.html') {
+      void reply.header('cache-control', 'public, max-age=300');
+    }
+    return body;
+  };
+  app.get('/', async (_request, reply) => send(reply, 'index.html'));
+  app.get('/host/:file', async (request, reply) => send(reply, (request.params as { file: string }).file));
 }

@@ -19,6 +19,7 @@ import { FetchError, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { annotationsFrame, decodeFrame, profilesFrame } from './frames';
 import { buildRequest, QueryError, SidecarRequest } from './request';
+import { FlameScopeVariableSupport } from './variables';
 import {
   DEFAULT_QUERY,
   FlameScopeOptions,
@@ -37,6 +38,7 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
 
   constructor(instanceSettings: DataSourceInstanceSettings<FlameScopeOptions>) {
     super(instanceSettings);
+    this.variables = new FlameScopeVariableSupport(this);
     this.baseUrl = `${instanceSettings.url}/${SIDECAR_ROUTE}`;
     this.defaults = instanceSettings.jsonData ?? {};
   }
