@@ -1,0 +1,155 @@
+/**
+ * The panel's glue: a selection (here from a shared link) fetches that slice's flame graph through the panel's own
+ * data source — differential against the range or the previous slice on request — and "Zoom to selection" moves the
+ * dashboard's time.
+ */
+import { createDataFrame, dateTime, FieldType, LoadingState, PanelData, PanelProps } from '@grafana/data';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import React from 'react';
+import { cellsFrame, START } from './heatmap/testUtils';
+import { FlameScopePanel } from './FlameScopePanel';
+import { DEFAULT_OPTIONS, FlameScopeOptions } from './options';
+
+const runQuery = jest.fn();
+const search: Record<string, string> = {};
+const partial = jest.fn();
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getDataSourceSrv: () => ({
+    get: async () => ({ runQuery, listProfiles: async () => [], interpolate: (t: string) => [t] }),
+  }),
+  locationService: { getSearchObject: () => search, partial: (...args: unknown[]) => partial(...args) },
+}));
+
+beforeAll(() => {
+  // d3 reads SVGElement.transform during transitions; jsdom has none.
+  Object.defineProperty(SVGElement.prototype, 'transform', {
+    configurable: true,
+    get() {
+      return { baseVal: { consolidate: () => null, numberOfItems: 0 } };
+    },
+  });
+  jest
+    .spyOn(HTMLCanvasElement.prototype, 'getContext')
+    .mockImplementation(
+      () =>
+        new Proxy(
+          {},
+          {
+            get: (_t, prop) =>
+              prop === 'measureText' ? () => ({ width: 10 }) : prop === 'canvas' ? {} : () => undefined,
+          }
+        ) as unknown as CanvasRenderingContext2D
+    );
+});
+
+function flameFrame() {
+  return createDataFrame({
+    name: 'flamegraph',
+    meta: { preferredVisualisationType: 'flamegraph' },
+    fields: [
+      { name: 'level', type: FieldType.number, values: [0, 1, 2, 3] },
+      { name: 'value', type: FieldType.number, values: [60, 60, 50, 50] },
+      { name: 'self', type: FieldType.number, values: [0, 10, 0, 50] },
+      { name: 'label', type: FieldType.string, values: ['all', 'app', 'gc', 'mark'] },
+      { name: 'kind', type: FieldType.string, values: ['root', 'thread', 'user', 'user'] },
+    ],
+  });
+}
+
+function props(overrides: Partial<PanelProps<FlameScopeOptions>> = {}): PanelProps<FlameScopeOptions> {
+  const from = dateTime(START);
+  const to = dateTime(START + 10_000);
+  const data: PanelData = {
+    state: LoadingState.Done,
+    series: [cellsFrame([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 50, (c, r) => (c === 3 && r >= 12 && r <= 14 ? 20 : 2))],
+    timeRange: { from, to, raw: { from, to } },
+    request: {
+      targets: [{ refId: 'A', queryType: 'heatmap', profiles: ['svc/p.perf'], datasource: { uid: 'fs' } }],
+    } as never,
+  };
+  return {
+    id: 4,
+    data,
+    timeRange: data.timeRange,
+    timeZone: 'utc',
+    options: { ...DEFAULT_OPTIONS },
+    transparent: false,
+    width: 800,
+    height: 600,
+    fieldConfig: { defaults: {}, overrides: [] },
+    renderCounter: 0,
+    title: 'FlameScope',
+    eventBus: { publish: jest.fn() } as never,
+    onOptionsChange: jest.fn(),
+    onFieldConfigChange: jest.fn(),
+    replaceVariables: (s: string) => s,
+    onChangeTimeRange: jest.fn(),
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  runQuery.mockReset().mockResolvedValue(flameFrame());
+  partial.mockReset();
+  for (const k of Object.keys(search)) {
+    delete search[k];
+  }
+});
+
+describe('FlameScopePanel', () => {
+  it('draws the heat map and asks for a selection when there is none', () => {
+    render(<FlameScopePanel {...props()} />);
+    expect(screen.getByTestId('flamescope-heatmap')).toBeInTheDocument();
+    expect(screen.queryByTestId('flamescope-flamegraph')).not.toBeInTheDocument();
+    expect(runQuery).not.toHaveBeenCalled();
+  });
+
+  it("opens a shared link's slice: fetches that slice's flame graph through the data source", async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    render(<FlameScopePanel {...props()} />);
+    await waitFor(() => expect(screen.getByTestId('flamescope-flamegraph')).toBeInTheDocument());
+    const [query, range] = runQuery.mock.calls[0];
+    expect(query).toMatchObject({
+      queryType: 'flamegraph',
+      profiles: ['svc/p.perf'],
+      from: START + 3240,
+      to: START + 3300,
+      baseline: 'none',
+    });
+    expect(range).toEqual({ from: START, to: START + 10_000 });
+    expect(screen.getByTestId('flamescope-flamegraph').textContent).toContain('mark');
+  });
+
+  it('compares the slice with the whole range, as a differential query', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    render(<FlameScopePanel {...props()} />);
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(1));
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: 'vs range' })));
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(2));
+    expect(runQuery.mock.calls[1][0]).toMatchObject({
+      baseline: 'range',
+      baselineFrom: START,
+      baselineTo: START + 10_000,
+    });
+  });
+
+  it('zooms the dashboard to the selection and clears it', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const p = props();
+    render(<FlameScopePanel {...p} />);
+    fireEvent.click(screen.getByRole('button', { name: /Zoom to selection/ }));
+    expect(p.onChangeTimeRange).toHaveBeenCalledWith({ from: START + 3240, to: START + 3300 });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Clear selection' })));
+    expect(partial).toHaveBeenCalledWith({ 'flamescope-4': undefined }, true);
+    expect(screen.queryByTestId('flamescope-flamegraph')).not.toBeInTheDocument();
+  });
+
+  it('says what is wrong when the query brought no heat map', () => {
+    const p = props();
+    p.data = { ...p.data, series: [], errors: [{ message: 'no profile svc/p.perf' }] };
+    render(<FlameScopePanel {...p} />);
+    expect(screen.getByText('no profile svc/p.perf')).toBeInTheDocument();
+  });
+});

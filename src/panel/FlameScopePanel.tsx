@@ -1,0 +1,280 @@
+/**
+ * The FlameScope panel: the subsecond-offset heat map on the dashboard's time axis; brushing a range opens the flame
+ * graph of exactly that slice below it (resizable split), with actions to zoom the dashboard to it, compare it, and
+ * download or share it.
+ */
+import { css } from '@emotion/css';
+import { DataHoverClearEvent, DataHoverEvent, GrafanaTheme2, PanelProps } from '@grafana/data';
+import { locationService } from '@grafana/runtime';
+import { Alert, Button, RadioButtonGroup, Stack, useStyles2, useTheme2 } from '@grafana/ui';
+import React, { useCallback, useMemo, useRef, useState } from 'react';
+import { FlameGraphView } from './flamegraph/FlameGraphView';
+import { downloadText, findChartSvg, standaloneSvg } from './flamegraph/svg-export';
+import { toFolded, treeFromFrame } from './flamegraph/tree';
+import { gridFromFrame } from './heatmap/grid';
+import { selectionFromRange } from './heatmap/selection';
+import { HeatmapCanvas } from './heatmap/HeatmapCanvas';
+import { Selection } from './model';
+import { FlameScopeOptions } from './options';
+import { formatSelectionParam, parseSelectionParam, selectionParam } from './selection-url';
+import { Compare, useFlameGraph } from './useFlameGraph';
+import { useParseProgress } from './useParseProgress';
+
+type Props = PanelProps<FlameScopeOptions>;
+
+const COMPARE_OPTIONS: Array<{ label: string; value: Compare; description: string }> = [
+  { label: 'Slice', value: 'none', description: 'The flame graph of the selected slice' },
+  { label: 'vs range', value: 'range', description: 'Differential: the slice against the whole time range' },
+  { label: 'vs previous', value: 'previous', description: 'Differential: the slice against the previous selection' },
+];
+
+export function FlameScopePanel(props: Props) {
+  const { data, width, height, options, timeRange, timeZone, id, onChangeTimeRange, eventBus } = props;
+  const styles = useStyles2(getStyles);
+  const theme = useTheme2();
+  const heatmapFrame = data.series.find((f) => f.meta?.type === 'heatmap-cells' || f.name === 'heatmap');
+  const grid = useMemo(() => (heatmapFrame ? gridFromFrame(heatmapFrame) : undefined), [heatmapFrame]);
+  const progress = useParseProgress(data);
+
+  // undefined: untouched, so a selection in the URL (a shared link, an alert's link) or the saved options applies;
+  // null: cleared by the user.
+  const [chosen, setChosen] = useState<Selection | null | undefined>();
+  const [previous, setPrevious] = useState<{ fromMs: number; toMs: number } | undefined>();
+  const [compare, setCompare] = useState<Compare>('none');
+  const [search, setSearch] = useState(options.search ?? '');
+  const [split, setSplit] = useState(options.split);
+  const flameRef = useRef<HTMLDivElement>(null);
+  const [initial] = useState(
+    () => parseSelectionParam(locationService.getSearchObject()[selectionParam(id)]) ?? options.selection
+  );
+  const selection =
+    chosen === undefined
+      ? initial && grid
+        ? selectionFromRange(grid, initial.fromMs, initial.toMs)
+        : undefined
+      : (chosen ?? undefined);
+
+  const select = useCallback(
+    (next: Selection | undefined) => {
+      if (selection && next) {
+        setPrevious({ fromMs: selection.fromMs, toMs: selection.toMs });
+      }
+      setChosen(next ?? null);
+      locationService.partial({ [selectionParam(id)]: formatSelectionParam(next) }, true);
+    },
+    [id, selection]
+  );
+
+  const onHover = useCallback(
+    (timeMs: number | undefined) => {
+      if (timeMs === undefined) {
+        eventBus.publish(new DataHoverClearEvent());
+      } else {
+        eventBus.publish(new DataHoverEvent({ point: { time: timeMs } }));
+      }
+    },
+    [eventBus]
+  );
+
+  const flame = useFlameGraph(
+    data,
+    undefined,
+    selection
+      ? { fromMs: selection.fromMs, toMs: selection.toMs, compare, previous, maxNodes: options.maxNodes }
+      : undefined
+  );
+  const tree = useMemo(() => (flame.frame ? treeFromFrame(flame.frame) : undefined), [flame.frame]);
+
+  const heatHeight = selection ? Math.max(80, Math.round((height - 40) * (1 - split))) : height - 40;
+  const flameHeight = Math.max(60, height - 40 - heatHeight - 8);
+
+  if (!grid) {
+    return (
+      <div className={styles.empty} style={{ width, height }}>
+        {progress.length > 0 ? (
+          <ParsingProgress progress={progress} />
+        ) : (
+          <span>
+            {data.errors?.[0]?.message ?? 'No heat map: choose a FlameScope heat-map query (a profile or a prefix).'}
+          </span>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div className={styles.panel} style={{ width, height }}>
+      <div className={styles.toolbar}>
+        <Stack direction="row" gap={1} alignItems="center" wrap="wrap">
+          {selection ? (
+            <>
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="search-plus"
+                onClick={() => onChangeTimeRange({ from: Math.floor(selection.fromMs), to: Math.ceil(selection.toMs) })}
+                tooltip="Set the dashboard's time range to the selection: every panel follows"
+              >
+                Zoom to selection
+              </Button>
+              <RadioButtonGroup size="sm" options={COMPARE_OPTIONS} value={compare} onChange={setCompare} />
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="download-alt"
+                disabled={!tree}
+                onClick={() => {
+                  const svg = flameRef.current ? findChartSvg(flameRef.current) : undefined;
+                  if (svg) {
+                    downloadText('flamegraph.svg', 'image/svg+xml', standaloneSvg(svg, theme));
+                  }
+                }}
+              >
+                SVG
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="download-alt"
+                disabled={!tree}
+                onClick={() => tree && downloadText('flamescope.folded', 'text/plain', toFolded(tree))}
+              >
+                Folded
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="share-alt"
+                onClick={() => navigator.clipboard?.writeText(window.location.href)}
+                tooltip="Copy a link to this dashboard with this selection"
+              >
+                Link
+              </Button>
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="times"
+                onClick={() => select(undefined)}
+                aria-label="Clear selection"
+              >
+                Clear
+              </Button>
+            </>
+          ) : null}
+          {progress.length > 0 && <ParsingProgress progress={progress} />}
+        </Stack>
+      </div>
+      <HeatmapCanvas
+        grid={grid}
+        width={width}
+        height={heatHeight}
+        fromMs={timeRange.from.valueOf()}
+        toMs={timeRange.to.valueOf()}
+        palette={options.palette}
+        timeZone={timeZone}
+        selection={selection}
+        onSelect={select}
+        onHover={onHover}
+      />
+      {selection && (
+        <>
+          <Divider
+            onDrag={(dy) => setSplit((s) => Math.min(0.85, Math.max(0.15, s - dy / Math.max(1, height - 40))))}
+          />
+          <div ref={flameRef} className={styles.flame} style={{ height: flameHeight }}>
+            {flame.error && (
+              <Alert title="The flame graph of this slice failed" severity="error">
+                {flame.error}
+              </Alert>
+            )}
+            {!flame.error && tree && (
+              <FlameGraphView
+                root={tree}
+                width={width}
+                height={flameHeight}
+                search={search}
+                onSearchChange={setSearch}
+                inverted={options.inverted}
+                diff={compare !== 'none'}
+              />
+            )}
+            {!flame.error && !tree && flame.loading && <span className={styles.hint}>Loading the flame graph…</span>}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function ParsingProgress({ progress }: { progress: Array<{ id: string; bytesRead: number; totalBytes: number }> }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <div className={styles.progress} data-testid="flamescope-parse-progress">
+      {progress.map((p) => (
+        <div key={p.id}>
+          Parsing {p.id}: {(p.bytesRead / 1e6).toFixed(0)} of {(p.totalBytes / 1e6).toFixed(0)} MB
+          <progress max={p.totalBytes} value={p.bytesRead} aria-label={`Parsing ${p.id}`} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The draggable bar between heat map and flame graph. */
+function Divider({ onDrag }: { onDrag: (dy: number) => void }) {
+  const styles = useStyles2(getStyles);
+  const last = useRef<number | undefined>(undefined);
+  return (
+    <div
+      className={styles.divider}
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the heat map and the flame graph"
+      tabIndex={0}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+          onDrag(e.key === 'ArrowUp' ? -20 : 20);
+        }
+      }}
+      onPointerDown={(e) => {
+        last.current = e.clientY;
+        (e.target as HTMLElement).setPointerCapture(e.pointerId);
+      }}
+      onPointerMove={(e) => {
+        if (last.current !== undefined) {
+          onDrag(e.clientY - last.current);
+          last.current = e.clientY;
+        }
+      }}
+      onPointerUp={() => (last.current = undefined)}
+    />
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  panel: css({ display: 'flex', flexDirection: 'column', overflow: 'hidden' }),
+  toolbar: css({ minHeight: 32, padding: theme.spacing(0, 0.5, 0.5, 0.5) }),
+  hint: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  empty: css({
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    color: theme.colors.text.secondary,
+    textAlign: 'center',
+    padding: theme.spacing(2),
+  }),
+  flame: css({ overflow: 'hidden' }),
+  divider: css({
+    height: 8,
+    cursor: 'row-resize',
+    background: theme.colors.border.weak,
+    borderRadius: theme.shape.radius.default,
+    margin: theme.spacing(0, 0),
+    '&:hover, &:focus-visible': { background: theme.colors.border.strong },
+  }),
+  progress: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    progress: { marginLeft: theme.spacing(1), verticalAlign: 'middle' },
+  }),
+});

@@ -1,0 +1,91 @@
+/**
+ * Fetches the flame graph of the selected slice through the panel's own data source (the FlameScope data source, so
+ * the same route, token and $variables apply), optionally differential against the whole range or a previous slice.
+ */
+import { DataFrame, PanelData, ScopedVars } from '@grafana/data';
+import { getDataSourceSrv } from '@grafana/runtime';
+import { useEffect, useState } from 'react';
+import type { FlameScopeDataSource } from '../datasource/datasource';
+import type { FlameScopeQuery } from '../datasource/types';
+
+export type Compare = 'none' | 'range' | 'previous';
+
+export interface FlameGraphRequest {
+  fromMs: number;
+  toMs: number;
+  compare: Compare;
+  previous?: { fromMs: number; toMs: number };
+  maxNodes: number;
+}
+
+export interface FlameGraphState {
+  loading: boolean;
+  frame?: DataFrame;
+  error?: string;
+}
+
+/** The FlameScope query the panel's heat map came from, as the base of its drill-down queries. */
+export function baseQuery(data: PanelData): FlameScopeQuery | undefined {
+  const targets = (data.request?.targets ?? []) as FlameScopeQuery[];
+  return targets.find((t) => !t.hide && (t.queryType ?? 'heatmap') === 'heatmap') ?? targets[0];
+}
+
+export function useFlameGraph(
+  data: PanelData,
+  scopedVars: ScopedVars | undefined,
+  request?: FlameGraphRequest
+): FlameGraphState {
+  // The answer is kept with the key of the request it answers: a newer request is "loading" until its own arrives.
+  const [answer, setAnswer] = useState<{ key: string; frame?: DataFrame; error?: string }>({ key: '' });
+  const base = baseQuery(data);
+  const dashboardRange = data.timeRange
+    ? { from: data.timeRange.from.valueOf(), to: data.timeRange.to.valueOf() }
+    : undefined;
+  const key = request && base && dashboardRange ? JSON.stringify([request, base, dashboardRange]) : '';
+
+  useEffect(() => {
+    if (!request || !base || !dashboardRange) {
+      return;
+    }
+    let cancelled = false;
+    (async () => {
+      const ds = (await getDataSourceSrv().get(base.datasource)) as FlameScopeDataSource;
+      const query: FlameScopeQuery = {
+        ...base,
+        refId: 'flamegraph',
+        queryType: 'flamegraph',
+        from: request.fromMs,
+        to: request.toMs,
+        maxNodes: request.maxNodes,
+        baseline: 'none',
+      };
+      if (request.compare === 'range') {
+        Object.assign(query, { baseline: 'range', baselineFrom: dashboardRange.from, baselineTo: dashboardRange.to });
+      } else if (request.compare === 'previous' && request.previous) {
+        Object.assign(query, {
+          baseline: 'range',
+          baselineFrom: request.previous.fromMs,
+          baselineTo: request.previous.toMs,
+        });
+      }
+      return ds.runQuery(query, dashboardRange, scopedVars);
+    })().then(
+      (frame) => !cancelled && setAnswer({ key, frame }),
+      (e) => !cancelled && setAnswer({ key, error: errorText(e) })
+    );
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  if (key === '') {
+    return { loading: false };
+  }
+  return answer.key === key ? { loading: false, frame: answer.frame, error: answer.error } : { loading: true };
+}
+
+function errorText(e: unknown): string {
+  const err = e as { data?: { message?: string }; message?: string };
+  return err?.data?.message ?? err?.message ?? String(e);
+}
