@@ -30,18 +30,16 @@ beforeAll(() => {
       return { baseVal: { consolidate: () => null, numberOfItems: 0 } };
     },
   });
-  jest
-    .spyOn(HTMLCanvasElement.prototype, 'getContext')
-    .mockImplementation(
-      () =>
-        new Proxy(
-          {},
-          {
-            get: (_t, prop) =>
-              prop === 'measureText' ? () => ({ width: 10 }) : prop === 'canvas' ? {} : () => undefined,
-          }
-        ) as unknown as CanvasRenderingContext2D
-    );
+  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
+    () =>
+      new Proxy(
+        {},
+        {
+          get: (_t, prop) =>
+            prop === 'measureText' ? () => ({ width: 10 }) : prop === 'canvas' ? {} : () => undefined,
+        }
+      ) as unknown as CanvasRenderingContext2D
+  );
 });
 
 function flameFrame() {
@@ -144,6 +142,17 @@ describe('FlameScopePanel', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Clear selection' })));
     expect(partial).toHaveBeenCalledWith({ 'flamescope-4': undefined }, true);
     expect(screen.queryByTestId('flamescope-flamegraph')).not.toBeInTheDocument();
+  });
+
+  it("fits the dashboard to the profiles' span", () => {
+    const p = props();
+    p.data.series[0].meta = {
+      ...p.data.series[0].meta,
+      custom: { profiles: [{ id: 'a', from: START + 250.5, to: START + 9990 }] },
+    };
+    render(<FlameScopePanel {...p} />);
+    fireEvent.click(screen.getByRole('button', { name: /Fit to profile/ }));
+    expect(p.onChangeTimeRange).toHaveBeenCalledWith({ from: START + 250, to: START + 9991 });
   });
 
   it('says what is wrong when the query brought no heat map', () => {

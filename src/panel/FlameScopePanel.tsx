@@ -35,6 +35,7 @@ export function FlameScopePanel(props: Props) {
   const heatmapFrame = data.series.find((f) => f.meta?.type === 'heatmap-cells' || f.name === 'heatmap');
   const grid = useMemo(() => (heatmapFrame ? gridFromFrame(heatmapFrame) : undefined), [heatmapFrame]);
   const progress = useParseProgress(data);
+  const profileSpan = useMemo(() => spanOf(heatmapFrame?.meta?.custom?.profiles), [heatmapFrame]);
 
   // undefined: untouched, so a selection in the URL (a shared link, an alert's link) or the saved options applies;
   // null: cleared by the user.
@@ -161,6 +162,18 @@ export function FlameScopePanel(props: Props) {
               </Button>
             </>
           ) : null}
+          {profileSpan && (
+            <Button
+              size="sm"
+              variant="secondary"
+              icon="arrows-h"
+              fill="text"
+              onClick={() => onChangeTimeRange(profileSpan)}
+              tooltip="Set the dashboard's time range to the span of the profiles shown"
+            >
+              Fit to profile
+            </Button>
+          )}
           {progress.length > 0 && <ParsingProgress progress={progress} />}
         </Stack>
       </div>
@@ -204,6 +217,18 @@ export function FlameScopePanel(props: Props) {
       )}
     </div>
   );
+}
+
+/** The wall-clock span covering the profiles a heat-map frame was made from (its meta.custom.profiles). */
+export function spanOf(profiles: unknown): { from: number; to: number } | undefined {
+  if (!Array.isArray(profiles) || profiles.length === 0) {
+    return undefined;
+  }
+  const from = Math.min(...profiles.map((p) => Number(p?.from)));
+  const to = Math.max(...profiles.map((p) => Number(p?.to)));
+  return Number.isFinite(from) && Number.isFinite(to) && to >= from
+    ? { from: Math.floor(from), to: Math.ceil(to) + 1 }
+    : undefined;
 }
 
 function ParsingProgress({ progress }: { progress: Array<{ id: string; bytesRead: number; totalBytes: number }> }) {
