@@ -1,21 +1,12 @@
+/** Stable hooks for tests (unit and end-to-end) on the app's Profiles page. */
 export const testIds = {
-  appConfig: {
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
-    submit: 'data-testid ac-submit-form',
-  },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
-  },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
-  },
-  pageThree: {
-    container: 'data-testid pg-three-container',
-  },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  profiles: {
+    container: 'data-testid flamescope-profiles',
+    noDataSource: 'data-testid flamescope-no-datasource',
+    dataSourcePicker: 'data-testid flamescope-datasource-picker',
+    refresh: 'data-testid flamescope-refresh',
+    table: 'data-testid flamescope-profile-table',
+    notProfiles: 'data-testid flamescope-not-profiles',
+    notProfilesHeader: 'data-testid flamescope-not-profiles-header',
   },
 };

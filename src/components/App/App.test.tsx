@@ -1,38 +1,35 @@
 import React from 'react';
 import { MemoryRouter } from 'react-router-dom';
 import { AppRootProps, PluginType } from '@grafana/data';
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
+const mockGetList = jest.fn();
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getDataSourceSrv: () => ({ getList: (...args: unknown[]) => mockGetList(...args), get: jest.fn() }),
+  PluginPage: ({ children }: { children: React.ReactNode }) => <>{children}</>,
+}));
+
+const props = {
+  basename: 'a/flamescope-flamescope-app',
+  meta: { id: 'flamescope-flamescope-app', name: 'FlameScope', type: PluginType.app, enabled: true, jsonData: {} },
+  query: {},
+  path: '',
+  onNavChanged: jest.fn(),
+} as unknown as AppRootProps;
+
 describe('Components/App', () => {
-  let props: AppRootProps;
-
-  beforeEach(() => {
-    jest.resetAllMocks();
-
-    props = {
-      basename: 'a/sample-app',
-      meta: {
-        id: 'sample-app',
-        name: 'Sample App',
-        type: PluginType.app,
-        enabled: true,
-        jsonData: {},
-      },
-      query: {},
-      path: '',
-      onNavChanged: jest.fn(),
-    } as unknown as AppRootProps;
-  });
-
-  test('renders without an error"', async () => {
-    const { queryByText } = render(
-      <MemoryRouter>
+  it.each(['/', '/profiles', '/anything/else'])('shows the Profiles page at %s', async (path) => {
+    mockGetList.mockReturnValue([]);
+    render(
+      <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
         <App {...props} />
       </MemoryRouter>
     );
 
-    // Application is lazy loaded, so we need to wait for the component and routes to be rendered
-    await waitFor(() => expect(queryByText(/this is page one./i)).toBeInTheDocument(), { timeout: 2000 });
+    // The page is lazy loaded.
+    expect(await screen.findByText('No FlameScope data source yet', {}, { timeout: 2000 })).toBeInTheDocument();
   });
 });
