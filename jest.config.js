@@ -27,6 +27,8 @@ const transformIgnorePatterns = [
 // setup file; tests/ and sidecar/ (pure Node code) run in the node environment.
 // A single file can still override its environment with a `@jest-environment` docblock.
 module.exports = {
+  // Generous: CI runs two workers on two cores alongside browser and S3 suites.
+  testTimeout: 30_000,
   projects: [
     {
       ...base,

@@ -1,0 +1,492 @@
+/**
+ * The viewer page (`npm start` → http://127.0.0.1:8686/) in real headless Chromium, against a real sidecar process
+ * over a temp folder of profiles: it opens where the address says (or on the catalog's first profile), draws the heat
+ * map where the samples are, selects by dragging, shows that slice's flame graph (search, zoom, downloads), renders in
+ * both themes, and opens a dropped file in the browser with the same engine.
+ *
+ * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`). Builds lib/host when it is older than its
+ * sources. With UPDATE_SCREENSHOTS=1 it also saves src/img/screenshot-light.png and -dark.png for the plugin catalog.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { spawnSidecar, SidecarProcess } from '../../sidecar/testing/spawn-sidecar';
+import { ProfileFolder, steadyProfileWithBurst } from '../helpers/profile-folder';
+
+jest.setTimeout(30_000);
+
+const ROOT = join(__dirname, '..', '..');
+const CHROMIUM = process.env.FLAMESCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const KEY = 'svc/2026-11-17T09:30:00Z.perf';
+/** The profile's first sample (perf time 1000.000000) is placed at the instant in its key. */
+const T0 = Date.parse('2026-11-17T09:30:00Z');
+const DEMO_KEY = 'checkout-api/2026-11-17T09:30:00Z.perf.gz';
+const VIEWPORT = { width: 1280, height: 800 };
+
+/**
+ * The 10-s, 100 Hz profile with its `gc;mark` burst at 3.25–3.30 s, less the samples in 6.50–6.60 s: the cells of
+ * second 6 at offsets 500–600 ms are covered but empty.
+ */
+function profileWithGap(): string {
+  const { text } = steadyProfileWithBurst();
+  return text
+    .split('\n\n')
+    .filter((block) => {
+      const m = /\s(\d+\.\d+):/.exec(block);
+      const t = m ? Number(m[1]) : NaN;
+      return !(t >= 1006.5 && t < 1006.6);
+    })
+    .join('\n\n');
+}
+
+let folder: ProfileFolder;
+let sidecar: SidecarProcess;
+let browser: Browser;
+let context: BrowserContext;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: run \`apt-get install -y chromium\` (as root), then run the tests again`
+    );
+  }
+  buildHostIfStale();
+  folder = new ProfileFolder();
+  folder.write(KEY, profileWithGap());
+  // The bundled demo profile, for the catalog screenshots.
+  copyFileSync(join(ROOT, 'profiles', ...DEMO_KEY.split('/')), join(folder.root, 'demo.perf.gz'));
+  folder.write(DEMO_KEY, readFileSync(join(folder.root, 'demo.perf.gz')));
+  folder.remove('demo.perf.gz');
+  folder.write('svc/README.md', '# not a profile\n');
+  sidecar = await spawnSidecar(['--storage', folder.url]);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  context = await browser.newContext({
+    viewport: VIEWPORT,
+    colorScheme: 'light',
+    acceptDownloads: true,
+    timezoneId: 'UTC',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sidecar?.stop();
+  folder?.dispose();
+});
+
+afterEach(() => {
+  // Every request the page made was answered (no 404 icon or font), and nothing threw.
+  const seen = problems.splice(0);
+  expect(seen).toEqual([]);
+});
+
+/** Rebuilds lib/host when it is missing or older than the page's or the panel's sources. */
+function buildHostIfStale() {
+  const built = join(ROOT, 'lib', 'host', 'index.html');
+  const newest = Math.max(
+    ...['src/host', 'src/panel', 'src/datasource', 'src/profile', 'src/dataframes'].map((d) =>
+      newestMtime(join(ROOT, d))
+    )
+  );
+  if (!existsSync(built) || statSync(built).mtimeMs < newest) {
+    execFileSync('npm', ['run', '--silent', 'build:host'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+async function openPage(path: string, ctx: BrowserContext = context): Promise<Page> {
+  const page = await ctx.newPage();
+  // Fail on the step that is stuck, well within the test's timeout.
+  page.setDefaultTimeout(8_000);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A range that misses the profile is a 416 the page explains; Chromium logs every failed response too.
+    if (m.type() === 'error' && !/status of 416/.test(m.text())) {
+      problems.push(`console error: ${m.text()}`);
+    }
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().includes('/api/v1/heatmap')) {
+      problems.push(`${r.status()} ${r.url()}`);
+    }
+  });
+  await page.goto(`${sidecar.url}${path}`);
+  return page;
+}
+
+function viewUrl(key: string, from: number, to: number): string {
+  return `/?profile=${encodeURIComponent(key)}&from=${from}&to=${to}`;
+}
+
+/** The heat map's cells canvas, once it has drawn: its box on the page. */
+async function heatmapBox(page: Page) {
+  const canvas = page.locator('[data-testid="flamescope-heatmap-cells"]');
+  await canvas.waitFor();
+  const box = (await canvas.boundingBox())!;
+  expect(box.width).toBeGreaterThan(200);
+  return box;
+}
+
+/** The page position of an instant (x) and an offset within its second (y, ms; 0 at the bottom). */
+function at(
+  box: { x: number; y: number; width: number; height: number },
+  range: { from: number; to: number },
+  t: number,
+  offsetMs: number
+) {
+  return {
+    x: box.x + ((t - range.from) / (range.to - range.from)) * box.width,
+    y: box.y + box.height * (1 - offsetMs / 1000),
+  };
+}
+
+/** The colour drawn at a point of the cells canvas, as [r, g, b]. */
+async function pixel(page: Page, point: { x: number; y: number }): Promise<number[]> {
+  return page.evaluate(({ x, y }) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="flamescope-heatmap-cells"]')!;
+    const rect = canvas.getBoundingClientRect();
+    const sx = canvas.width / rect.width;
+    const sy = canvas.height / rect.height;
+    const d = canvas
+      .getContext('2d')!
+      .getImageData(Math.floor((x - rect.left) * sx), Math.floor((y - rect.top) * sy), 1, 1).data;
+    return [d[0], d[1], d[2]];
+  }, point);
+}
+
+async function waitForPixel(
+  page: Page,
+  point: { x: number; y: number },
+  test: (rgb: number[]) => boolean
+): Promise<number[]> {
+  let rgb: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    rgb = await pixel(page, point);
+    if (test(rgb)) {
+      return rgb;
+    }
+    await page.waitForTimeout(100);
+  }
+  return rgb;
+}
+
+const isRed = ([r, g, b]: number[]) => r > 200 && g < 100 && b < 100;
+
+async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+/**
+ * The page's address as the page sees it. (page.url() follows history.replaceState through protocol events, so it
+ * can lag behind right after one.)
+ */
+async function pageUrl(page: Page): Promise<URL> {
+  return new URL(await page.evaluate(() => location.href));
+}
+
+/** The panel's selection in the address (`flamescope-<panel id>=<from>~<to>`) becomes [from, to). */
+async function expectSelection(page: Page, from: number, to: number): Promise<void> {
+  const want = `${from}~${to}`;
+  await page
+    .waitForFunction((w) => new URL(location.href).searchParams.get('flamescope-1') === w, want, { timeout: 3000 })
+    .catch(() => undefined);
+  expect((await pageUrl(page)).searchParams.get('flamescope-1')).toBe(want);
+}
+
+async function flameText(page: Page): Promise<string> {
+  return (await page.locator('[data-testid="flamescope-flamegraph"]').textContent()) ?? '';
+}
+
+/** Polls until `check` holds (Playwright's own expect is not jest's). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) {
+      throw new Error(`still not true after ${timeoutMs} ms: ${check.toString()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function textMatches(page: Page, selector: string, pattern: RegExp): Promise<void> {
+  await eventually(
+    async () =>
+      pattern.test(
+        (await page
+          .locator(selector)
+          .textContent()
+          .catch(() => '')) ?? ''
+      ),
+    10_000
+  );
+}
+
+const RANGE = { from: T0, to: T0 + 10_000 };
+
+describe('the viewer page', () => {
+  test('opens on the profile and range in the address and draws the heat map where the samples are', async () => {
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to));
+    const box = await heatmapBox(page);
+    // The burst (3.25–3.30 s: 22 samples a cell at 50 rows, the maximum) is FlameScope's darkest red.
+    const burst = await waitForPixel(page, at(box, RANGE, T0 + 3500, 270), isRed);
+    expect(isRed(burst)).toBe(true);
+    // Second 6 at 500–600 ms: covered by the profile, no samples: the background (white in the light theme).
+    expect(await pixel(page, at(box, RANGE, T0 + 6500, 550))).toEqual([255, 255, 255]);
+    // Elsewhere 2 samples a cell: a light shade, neither empty nor the burst's red.
+    const steady = await pixel(page, at(box, RANGE, T0 + 8500, 750));
+    expect(steady).not.toEqual([255, 255, 255]);
+    expect(isRed(steady)).toBe(false);
+
+    const url = await pageUrl(page);
+    expect(url.searchParams.get('profile')).toBe(KEY);
+    expect(url.searchParams.get('from')).toBe(String(RANGE.from));
+    expect(url.searchParams.get('to')).toBe(String(RANGE.to));
+    await expect(page.locator('[data-testid="flamescope-facts"]').textContent()).resolves.toMatch(
+      /1,040 samples · 10 s/
+    );
+    await page.close();
+  });
+
+  test("without an address, opens on the catalog's first profile over its whole span", async () => {
+    const page = await openPage('/');
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('from'));
+    const url = await pageUrl(page);
+    // checkout-api/ sorts before svc/; its 40 s were not parsed yet, so the page had the sidecar parse it.
+    expect(url.searchParams.get('profile')).toBe(DEMO_KEY);
+    expect(url.searchParams.get('from')).toBe(String(T0));
+    expect(url.searchParams.get('to')).toBe(String(T0 + 40_000));
+    await heatmapBox(page);
+    // Skipped objects are not offered; the rest are, with host, samples and status.
+    await page.locator('[data-testid="flamescope-profile-picker"]').click();
+    const options = page.getByRole('option');
+    await expect(options.first().waitFor()).resolves.toBeUndefined();
+    const texts = await options.allTextContents();
+    expect(texts.some((t) => t.includes(KEY))).toBe(true);
+    expect(texts.some((t) => t.includes('README'))).toBe(false);
+    expect(texts.find((t) => t.includes(DEMO_KEY))).toMatch(/checkout-api-7f9c · 7,840 samples · ready/);
+    // Choosing another profile shows it over its span.
+    await options.filter({ hasText: KEY }).click();
+    await page.waitForFunction((key) => new URL(location.href).searchParams.get('profile') === key, KEY);
+    await page.waitForFunction((to) => new URL(location.href).searchParams.get('to') === String(to), T0 + 10_000);
+    await page.close();
+  });
+
+  test('rows and colours follow their controls, and the address keeps them', async () => {
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to));
+    const box = await heatmapBox(page);
+    const steadyCell = at(box, RANGE, T0 + 8500, 750);
+    await waitForPixel(page, at(box, RANGE, T0 + 3500, 270), isRed);
+    const flamescope = await pixel(page, steadyCell);
+
+    await page.getByTestId('flamescope-rows').click();
+    await page.getByRole('option', { name: /^10\b/ }).click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('rows') === '10');
+    // 10 rows: the burst is in row 2 (200–300 ms) with 10 steady samples a cell around it, so it is no longer alone.
+    expect(isRed(await waitForPixel(page, at(box, RANGE, T0 + 3500, 250), isRed))).toBe(true);
+
+    await page.getByRole('radio', { name: 'Enhanced' }).click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('palette') === 'enhanced');
+    await page.getByTestId('flamescope-rows').click();
+    await page.getByRole('option', { name: /^50\b/ }).click();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('rows'));
+    // Enhanced: light load (2 samples) is blue-ish rather than FlameScope's pale red.
+    const enhanced = await waitForPixel(page, steadyCell, (rgb) => rgb.join() !== flamescope.join());
+    expect(enhanced[2]).toBeGreaterThan(enhanced[1]);
+    await page.close();
+  });
+
+  test('a range outside the profile says so, and Fit to profile brings it back', async () => {
+    const page = await openPage(viewUrl(KEY, T0 - 3_600_000, T0 - 3_000_000));
+    const failure = page.locator('[data-testid="flamescope-failure"]');
+    await failure.waitFor();
+    expect(await failure.textContent()).toMatch(/Nothing in this time range.*misses the profile/);
+    await failure.getByRole('button', { name: 'Fit to profile' }).click();
+    await heatmapBox(page);
+    await page.waitForFunction((to) => new URL(location.href).searchParams.get('to') === String(to), T0 + 10_000);
+    await page.close();
+  });
+
+  test("dragging across the burst selects it; the flame graph shows that slice's frames; search, zoom, downloads", async () => {
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to));
+    let box = await heatmapBox(page);
+    await waitForPixel(page, at(box, RANGE, T0 + 3500, 270), isRed);
+
+    // A slice without the burst first: second 5, offsets 200–400 ms.
+    await drag(page, at(box, RANGE, T0 + 5500, 205), at(box, RANGE, T0 + 5500, 395));
+    await expectSelection(page, T0 + 5200, T0 + 5400);
+    await page.waitForFunction(() =>
+      /render/.test(document.querySelector('[data-testid="flamescope-flamegraph"]')?.textContent ?? '')
+    );
+    expect(await flameText(page)).not.toMatch(/\bgc\b/);
+
+    // The burst: second 3, offsets 240–300 ms (rows 12–14 of 50).
+    box = await heatmapBox(page);
+    await drag(page, at(box, RANGE, T0 + 3500, 255), at(box, RANGE, T0 + 3500, 295));
+    await expectSelection(page, T0 + 3240, T0 + 3300);
+    await expect(page.locator('[data-testid="flamescope-selection"]').textContent()).resolves.toMatch(
+      /09:30:03\.240.*09:30:03\.300/
+    );
+    await page.waitForFunction(() =>
+      /mark/.test(document.querySelector('[data-testid="flamescope-flamegraph"]')?.textContent ?? '')
+    );
+    const text = await flameText(page);
+    expect(text).toMatch(/\bgc\b/);
+    expect(text).toMatch(/\bmark\b/);
+
+    // Search: the matching frames are counted (and highlighted).
+    await page.getByLabel('Search frames').fill('mark');
+    await expect(page.locator('[data-testid="flamescope-flamegraph-matches"]').textContent()).resolves.toMatch(
+      /^1 match, /
+    );
+    await page.getByLabel('Search frames').fill('');
+
+    // Zoom into `gc` by clicking it, then reset.
+    const reset = page.getByRole('button', { name: 'Reset zoom' });
+    expect(await reset.isDisabled()).toBe(true);
+    await page
+      .locator('[data-testid="flamescope-flamegraph"] g')
+      .filter({ has: page.locator('title', { hasText: /^gc\b/ }) })
+      .first()
+      .locator('rect')
+      .click();
+    await eventually(() => reset.isEnabled());
+    await reset.click();
+    await eventually(() => reset.isDisabled());
+
+    // Downloads: the rendered SVG as a standalone file, and the slice as folded stacks.
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'SVG' }).click(),
+    ]);
+    const svg = readFileSync((await svgDownload.path())!, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toMatch(/>mark</);
+    const [foldedDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Folded' }).click(),
+    ]);
+    const folded = readFileSync((await foldedDownload.path())!, 'utf8');
+    expect(folded).toMatch(/gc;mark \d+/);
+    await page.close();
+  });
+
+  test('light and dark themes both render (system preference, then the toggle); screenshots for the catalog', async () => {
+    const dark = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark', timezoneId: 'UTC' });
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to), dark);
+    const box = await heatmapBox(page);
+    await waitForPixel(page, at(box, RANGE, T0 + 3500, 270), isRed);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const darkBackground = await background();
+    const darkEmpty = await pixel(page, at(box, RANGE, T0 + 6500, 550));
+    expect(Math.max(...darkEmpty)).toBeLessThan(60);
+
+    await page.getByTestId('flamescope-theme-toggle').click();
+    await page.waitForFunction((bg) => getComputedStyle(document.body).backgroundColor !== bg, darkBackground);
+    const lightBackground = await background();
+    expect(lightBackground).not.toBe(darkBackground);
+    expect(await waitForPixel(page, at(box, RANGE, T0 + 6500, 550), (rgb) => rgb.every((v) => v === 255))).toEqual([
+      255, 255, 255,
+    ]);
+    await page.close();
+
+    await dark.close();
+
+    // The catalog's screenshots: the demo profile with a slice selected, in each theme (fresh contexts: the toggle
+    // above is remembered in the dark context's storage).
+    for (const mode of ['light', 'dark'] as const) {
+      const ctx = await browser.newContext({ viewport: VIEWPORT, colorScheme: mode, timezoneId: 'UTC' });
+      const shot = await openPage(
+        `${viewUrl(DEMO_KEY, T0, T0 + 40_000)}&rows=49&flamescope-1=${T0 + 19_000}~${T0 + 20_000}`,
+        ctx
+      );
+      await heatmapBox(shot);
+      await shot.waitForFunction(() =>
+        document.querySelector('[data-testid="flamescope-flamegraph"] svg g') ? true : false
+      );
+      expect(await shot.evaluate(() => document.documentElement.dataset.theme)).toBe(mode);
+      await shot.waitForTimeout(400); // the flame graph's entry transition
+      // The catalog's copies are refreshed on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
+      const dir = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'src', 'img') : tmpdir();
+      await shot.screenshot({ path: join(dir, `screenshot-${mode}.png`) });
+      await ctx.close();
+    }
+  });
+
+  test('a dropped file is parsed in the browser with the same engine and answers the panel itself', async () => {
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to));
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await heatmapBox(page);
+    const lastModified = Date.parse('2026-11-18T12:00:10Z');
+    // A plain file without a time in its name: its last sample is placed at its last-modified time.
+    const dataTransfer = await page.evaluateHandle(
+      ({ text, lastModified: modified }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.txt', { type: 'text/plain', lastModified: modified }));
+        return dt;
+      },
+      { text: profileWithGap(), lastModified }
+    );
+    await page.dispatchEvent('[data-testid="flamescope-dropzone"]', 'dragenter', { dataTransfer });
+    await page.locator('[data-testid="flamescope-drop-overlay"]').waitFor();
+    await page.dispatchEvent('[data-testid="flamescope-dropzone"]', 'drop', { dataTransfer });
+    await textMatches(page, '[data-testid="flamescope-facts"]', /dropped\.txt \(parsed here\)/);
+    expect((await pageUrl(page)).searchParams.get('profile')).toBeNull();
+    // Parsed off the page's thread.
+    expect(workers).toEqual([`${sidecar.url}/host/parse-worker.js`]);
+    expect(await page.title()).toBe('dropped.txt · FlameScope');
+
+    // Last sample 1009.990 s at 12:00:10 → first sample at 12:00:00.010; the view is whole seconds around it.
+    const local = { from: Date.parse('2026-11-18T12:00:00Z'), to: Date.parse('2026-11-18T12:00:10Z') };
+    let box = await heatmapBox(page);
+    // 3.26 s after the first sample → second 3, offset 270 ms again (the 10 ms shift stays in the row).
+    expect(isRed(await waitForPixel(page, at(box, local, local.from + 3500, 270), isRed))).toBe(true);
+    box = await heatmapBox(page);
+    await drag(page, at(box, local, local.from + 3500, 265), at(box, local, local.from + 3500, 305));
+    await expectSelection(page, local.from + 3260, local.from + 3320);
+    await page.waitForFunction(() =>
+      /mark/.test(document.querySelector('[data-testid="flamescope-flamegraph"]')?.textContent ?? '')
+    );
+    expect(await flameText(page)).toMatch(/\bgc\b/);
+
+    // A gzip file through the file input, placed by the instant in its name.
+    await page.locator('[data-testid="flamescope-dropzone"] input[type="file"]').setInputFiles({
+      name: 'svc-2026-11-17T10:00:00Z.txt.gz',
+      mimeType: 'application/gzip',
+      buffer: gzipSync(Buffer.from(profileWithGap(), 'latin1')),
+    });
+    await textMatches(page, '[data-testid="flamescope-facts"]', /svc-2026.*\.gz \(parsed here\)/);
+    const gz = { from: Date.parse('2026-11-17T10:00:00Z'), to: Date.parse('2026-11-17T10:00:10Z') };
+    box = await heatmapBox(page);
+    expect(isRed(await waitForPixel(page, at(box, gz, gz.from + 3500, 270), isRed))).toBe(true);
+    expect(await pixel(page, at(box, gz, gz.from + 6500, 550))).toEqual([255, 255, 255]);
+    await page.close();
+  });
+});
