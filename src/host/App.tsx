@@ -290,7 +290,11 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
     document.title = title ? `${title} · FlameScope` : 'FlameScope';
   }, [title]);
 
-  const options = useMemo(() => ({ ...DEFAULT_OPTIONS, palette }), [palette]);
+  const options = useMemo(
+    () => ({ ...DEFAULT_OPTIONS, palette, maxNodes: initial.maxNodes ?? DEFAULT_OPTIONS.maxNodes }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [palette]
+  );
   const timeRange: TimeRange | undefined = view?.range ? toTimeRange(view.range) : undefined;
 
   let placeholder: ReactNode;

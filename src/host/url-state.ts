@@ -1,6 +1,6 @@
 /**
  * The page's state in its address, so a link reopens the same view: `?profile=<sidecar id>&from=<ms>&to=<ms>`, plus
- * `rows`, `palette` and `tz` when they are not the defaults. Pure.
+ * `rows`, `palette` and `tz` when they are not the defaults (and `maxNodes`, read only). Pure.
  */
 import { HeatmapPalette } from '../panel/model';
 
@@ -15,6 +15,8 @@ export interface UrlState {
   rows?: number;
   palette?: HeatmapPalette;
   timeZone?: string;
+  /** The flame graph's node budget (the panel option), when not the default. */
+  maxNodes?: number;
 }
 
 type Search = Record<string, unknown>;
@@ -42,6 +44,10 @@ export function readUrlState(search: Search): UrlState {
   const timeZone = text(search.tz);
   if (timeZone) {
     state.timeZone = timeZone;
+  }
+  const maxNodes = Number(text(search.maxNodes));
+  if (Number.isInteger(maxNodes) && maxNodes >= 100 && maxNodes <= 1_000_000) {
+    state.maxNodes = maxNodes;
   }
   return state;
 }

@@ -217,7 +217,8 @@ function createChart(totals: React.MutableRefObject<Totals>, handlers: Handlers)
     flamegraph<ChartDatum>()
       .cellHeight(CELL_HEIGHT)
       // Frames under a pixel are not drawn: tens of thousands of SVG nodes take seconds to paint.
-      .minFrameSize(1)
+      // Frames under 2 px are not drawn: a 20k-node slice then paints a few thousand SVG groups, not all of them.
+      .minFrameSize(2)
       .transitionDuration(TRANSITION_MS)
       .sort(true)
       .selfValue(false)
