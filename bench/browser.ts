@@ -7,10 +7,9 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../sidecar/testing/chromium';
 import { spawnSidecar } from '../sidecar/testing/spawn-sidecar';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..');
 
 export interface PaintFigure {
@@ -20,25 +19,14 @@ export interface PaintFigure {
 }
 
 export async function brushToPaint(profilePath: string, reps = 5): Promise<PaintFigure | string> {
-  if (!existsSync(CHROMIUM)) {
-    return `skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`;
+  if (!chromiumInstalled()) {
+    return `skipped: ${CHROMIUM_MISSING}`;
   }
   if (!existsSync(join(ROOT, 'lib', 'host', 'index.html'))) {
     execFileSync('npm', ['run', '--silent', 'build:host'], { cwd: ROOT, stdio: 'ignore' });
   }
   const sidecar = await spawnSidecar(['--storage', pathToFileURL(dirname(profilePath)).href]);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const id = basename(profilePath);
     // One small query parses the profile and says where it sits on the wall clock.

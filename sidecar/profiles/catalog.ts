@@ -4,29 +4,10 @@
  * as skipped, with the reason.
  */
 import { timeSpan, toDisplayText } from '../../src/profile';
+import { CatalogEntry } from '../../src/dataframes/catalog';
 import { ObjectInfo, ObjectStorage } from '../storage/types';
-import { AnchorOptions, instantInKey, WallClockAnchor } from './anchor';
+import { AnchorOptions, instantInKey } from './anchor';
 import { LoadedProfile, ProfileService } from './profile-service';
-
-export interface CatalogEntry {
-  id: string;
-  size: number;
-  etag: string;
-  lastModified: string;
-  status: 'ready' | 'parsing' | 'not-parsed' | 'failed' | 'skipped';
-  /** Why it is skipped or failed. */
-  reason?: string;
-  progress?: { bytesRead: number; totalBytes: number };
-  host?: string;
-  events?: string[];
-  samples?: number;
-  /** Wall-clock span in epoch ms: exact when parsed, else estimated from the key and last-modified time. */
-  from?: number;
-  to?: number;
-  spanKnown: boolean;
-  anchor?: WallClockAnchor;
-  warnings?: number;
-}
 
 const NOT_PROFILES: Array<[RegExp, string]> = [
   [/\.idx$/, 'a FlameScope index, not a profile'],
@@ -47,6 +28,8 @@ export function skipReason(info: ObjectInfo): string | undefined {
   }
   return NOT_PROFILES.find(([pattern]) => pattern.test(info.key))?.[1];
 }
+
+export type { CatalogEntry };
 
 export class Catalog {
   constructor(

@@ -2,6 +2,7 @@
  * The FlameScope data source's query and settings shapes.
  */
 import { DataQuery, DataSourceJsonData } from '@grafana/schema';
+import type { CatalogEntry } from '../dataframes/catalog';
 
 export type QueryType = 'heatmap' | 'flamegraph' | 'profiles' | 'annotations';
 
@@ -65,22 +66,7 @@ export interface FlameScopeVariableQuery {
 }
 
 /** A catalog entry, as the sidecar lists it. */
-export interface ProfileEntry {
-  id: string;
-  size: number;
-  etag: string;
-  lastModified: string;
-  status: 'ready' | 'parsing' | 'not-parsed' | 'failed' | 'skipped';
-  reason?: string;
-  progress?: { bytesRead: number; totalBytes: number };
-  host?: string;
-  events?: string[];
-  samples?: number;
-  from?: number;
-  to?: number;
-  spanKnown: boolean;
-  anchor?: { method: string; precisionMs: number; startEpochMs: number };
-}
+export type ProfileEntry = CatalogEntry;
 
 /** The data-proxy route name in plugin.json. */
 export const SIDECAR_ROUTE = 'sidecar';

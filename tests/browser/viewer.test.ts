@@ -12,14 +12,15 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../../sidecar/testing/chromium';
 import { spawnSidecar, SidecarProcess } from '../../sidecar/testing/spawn-sidecar';
 import { ProfileFolder, steadyProfileWithBurst } from '../helpers/profile-folder';
 
 jest.setTimeout(30_000);
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.FLAMESCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const KEY = 'svc/2026-11-17T09:30:00Z.perf';
 /** The profile's first sample (perf time 1000.000000) is placed at the instant in its key. */
 const T0 = Date.parse('2026-11-17T09:30:00Z');
@@ -63,18 +64,7 @@ beforeAll(async () => {
   folder.remove('demo.perf.gz');
   folder.write('svc/README.md', '# not a profile\n');
   sidecar = await spawnSidecar(['--storage', folder.url]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     viewport: VIEWPORT,
     colorScheme: 'light',
