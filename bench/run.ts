@@ -10,8 +10,6 @@
  *   --child-parse FILE          parse, print {maxRssMB, hwmMB, ms, samples}
  *   --child-baseline            print the RSS of Node with this bundle loaded and nothing parsed
  */
-import { brushToPaint } from './browser';
-import { loadRun } from './load';
 import { spawn } from 'node:child_process';
 import { createReadStream, promises as fs, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -166,6 +164,8 @@ async function main() {
   rows.push({ ...fasterRow('4 heat map, 50 rows', parse, heat, 0), target: 'info', pass: undefined });
 
   // 5. Under load: the sidecar in its own process, driven over HTTP on 127.0.0.1.
+  // Loaded only here: the child processes that measure a parse's memory must not carry autocannon or Playwright.
+  const { loadRun } = await import('./load');
   for (const f of await loadRun(plainPath)) {
     rows.push({
       figure: `5 load: ${f.name}`,
@@ -176,6 +176,7 @@ async function main() {
   }
 
   // 6. In the browser: brush release to the flame graph's first paint.
+  const { brushToPaint } = await import('./browser');
   const paint = await brushToPaint(plainPath);
   rows.push(
     typeof paint === 'string'
