@@ -50,6 +50,7 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     }
   );
   const catalog = new Catalog(storage, profiles, anchor);
+  const hostDir = hostPageDir();
   const app = buildServer({
     storage,
     profiles,
@@ -59,10 +60,13 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     token: config.token,
     requestTimeoutMs: config.requestTimeoutMs,
     logLevel: config.logLevel,
-    hostDir: hostPageDir(),
+    hostDir,
   });
   const address = await app.listen({ host: config.host, port: config.port });
-  app.log.info(`FlameScope sidecar serving ${storage.description} on ${address}`);
+  app.log.info(
+    `FlameScope sidecar serving ${storage.description} on ${address}` +
+      (hostDir ? ` — open ${address}/ for the viewer` : '')
+  );
   return {
     app,
     url: address,

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { Catalog } from '../profiles/catalog';
 import { ProfileService } from '../profiles/profile-service';
 import { WorkerPool } from '../profiles/worker-pool';
@@ -31,10 +31,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: { level: deps.logLevel },
     // Long query strings are refused by Node itself (431); this bounds path parameters.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     bodyLimit: 1024,
     requestTimeout: deps.requestTimeoutMs + 5000,
-    disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',
+    // Per-request log lines only when debugging: a dashboard refresh is many requests.
+    logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     // Requests Node refuses before routing (huge query strings, bad framing) still get a JSON error.
     clientErrorHandler: (error, socket) => {
       const code = (error as NodeJS.ErrnoException).code;
