@@ -375,18 +375,6 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
               hideQuickRanges
             />
           ) : null}
-          <Button
-            variant="secondary"
-            icon="arrows-h"
-            disabled={!view || (!span && view.source.uid !== SIDECAR_UID)}
-            onClick={fit}
-            tooltip={
-              span ? `The profile's whole span: ${formatSpan(span.lastMs - span.firstMs)}` : "The profile's whole span"
-            }
-            data-testid="flamescope-fit"
-          >
-            Fit to profile
-          </Button>
           <div className={styles.spacer} />
           <ToolbarButton
             icon={mode === 'dark' ? <SunIcon /> : <MoonIcon />}
