@@ -1,6 +1,6 @@
 /**
  * Writes the bundled demo profile, `profiles/checkout-api/2026-11-17T09:30:00Z.perf.gz`: the benchmark's generator
- * at demo size (4 CPUs at 49 Hz for 40 s) — JVM GC bursts every 4.3 s and a flush band 300–420 ms into each second, so
+ * at demo size (8 CPUs at 49 Hz for 40 s) — JVM GC bursts every 4.3 s and a flush band 300–420 ms into each second, so
  * the heat map has something to find. The ISO instant in the key places it on the wall clock.
  * Run: npm run demo:profile
  */
@@ -15,7 +15,7 @@ async function main() {
   const plain = join(dir, '.demo.perf.tmp');
   const manifest = await generateProfile(plain, gzip, {
     ...PROFILE_SPEC,
-    cpus: 4,
+    cpus: 8,
     hz: 49,
     spanSec: 40,
     minPlainBytes: 0,

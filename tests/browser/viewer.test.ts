@@ -280,7 +280,7 @@ describe('the viewer page', () => {
     const texts = await options.allTextContents();
     expect(texts.some((t) => t.includes(KEY))).toBe(true);
     expect(texts.some((t) => t.includes('README'))).toBe(false);
-    expect(texts.find((t) => t.includes(DEMO_KEY))).toMatch(/checkout-api-7f9c · 7,840 samples · ready/);
+    expect(texts.find((t) => t.includes(DEMO_KEY))).toMatch(/checkout-api-7f9c · 15,680 samples · ready/);
     // Choosing another profile shows it over its span.
     await options.filter({ hasText: KEY }).click();
     await page.waitForFunction((key) => new URL(location.href).searchParams.get('profile') === key, KEY);
