@@ -5,6 +5,7 @@ import type { DataSourceInstanceSettings } from '@grafana/data';
 import type { ProfileEntry } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import Profiles from './Profiles';
+import { fakeComboboxLayout } from '../datasource/components/testUtils';
 
 const mockGetList = jest.fn();
 const mockGet = jest.fn();
@@ -117,35 +118,8 @@ function explorePane(href: string) {
   return panes[ids[0]];
 }
 
-// jsdom has no layout and no canvas, while the data-source Combobox measures its text on a canvas, virtualises its
-// menu by its element's size and watches its scroll container with an IntersectionObserver.
-class FakeIntersectionObserver {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-  takeRecords() {
-    return [];
-  }
-}
-const layoutSpies: jest.SpyInstance[] = [];
-
-beforeAll(() => {
-  layoutSpies.push(jest.spyOn(Element.prototype, 'clientHeight', 'get').mockReturnValue(400));
-  layoutSpies.push(jest.spyOn(Element.prototype, 'clientWidth', 'get').mockReturnValue(400));
-  const context = { font: '', measureText: (text: string) => ({ width: text.length * 8 }) };
-  layoutSpies.push(
-    jest
-      .spyOn(HTMLCanvasElement.prototype, 'getContext')
-      .mockReturnValue(context as unknown as CanvasRenderingContext2D)
-  );
-  if (!('IntersectionObserver' in window)) {
-    Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: FakeIntersectionObserver });
-  }
-});
-
-afterAll(() => {
-  layoutSpies.forEach((spy) => spy.mockRestore());
-});
+// jsdom has no layout and no canvas, which the data-source Combobox needs.
+fakeComboboxLayout();
 
 beforeEach(() => {
   jest.clearAllMocks();
