@@ -530,7 +530,8 @@ function EmptyCatalog() {
   );
 }
 
-function SunIcon() {
+/** A 16-px line icon in the text colour (Grafana's icon set has no sun or moon). */
+function LineIcon({ children }: { children: React.ReactNode }) {
   return (
     <svg
       width="16"
@@ -541,27 +542,27 @@ function SunIcon() {
       stroke="currentColor"
       strokeWidth="2"
       strokeLinecap="round"
+      strokeLinejoin="round"
     >
+      {children}
+    </svg>
+  );
+}
+
+function SunIcon() {
+  return (
+    <LineIcon>
       <circle cx="12" cy="12" r="4.5" />
       <path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
-    </svg>
+    </LineIcon>
   );
 }
 
 function MoonIcon() {
   return (
-    <svg
-      width="16"
-      height="16"
-      viewBox="0 0 24 24"
-      aria-hidden
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinejoin="round"
-    >
+    <LineIcon>
       <path d="M20.5 14.5A8.5 8.5 0 0 1 9.5 3.5a8.5 8.5 0 1 0 11 11z" />
-    </svg>
+    </LineIcon>
   );
 }
 

@@ -4,13 +4,13 @@
  * against a real S3 server (OpenStack Swift + s3api, as in tests/sidecar/s3.test.ts) seeded the way `minio-init` seeds
  * MinIO. Checks that the image's files are enough, that compose's variables configure it, and the token.
  */
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { startSwiftS3, SwiftS3Server } from '../s3/swift-server';
+import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
 import { readText, readYaml, repoPath, ROOT } from './helpers';
 
 jest.setTimeout(120_000);
@@ -86,14 +86,7 @@ beforeAll(async () => {
   const compose = readYaml('docker-compose.yaml');
   const env = composeDefaults(compose.services.flamescope.environment);
   const bucket = env.FLAMESCOPE_STORAGE.replace(/^s3:\/\//, '').replace(/\/.*$/, '');
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  const client = s3ClientFor(s3);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   for (const file of files(repoPath('profiles'))) {
     const key = relative(repoPath('profiles'), file).split('\\').join('/');

@@ -16,7 +16,7 @@ import {
   S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { isSwiftAvailable, startSwiftS3, SwiftS3Server, SWIFT_MISSING_MESSAGE } from './swift-server';
+import { isSwiftAvailable, s3ClientFor, startSwiftS3, SwiftS3Server, SWIFT_MISSING_MESSAGE } from './swift-server';
 
 jest.setTimeout(20_000);
 
@@ -29,15 +29,7 @@ function client(extra: Partial<S3ClientConfig> = {}): S3Client {
   if (!server) {
     throw new Error('Swift S3 server did not start');
   }
-  return new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...extra,
-  });
+  return s3ClientFor(server, extra);
 }
 
 async function put(key: string, body: string, metadata?: Record<string, string>) {

@@ -19,6 +19,7 @@
  *   await s3.startProxy(); // back on the same port, same data
  *   await s3.stop();
  */
+import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
@@ -737,4 +738,17 @@ export async function startSwiftS3(options: SwiftS3Options = {}): Promise<SwiftS
     logs: () => logs.all(),
     stop,
   };
+}
+
+/** An S3 client for the server, configured as every non-AWS endpoint needs (path style, checksums when required). */
+export function s3ClientFor(server: SwiftS3Server, extra: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...extra,
+  });
 }

@@ -6,7 +6,7 @@
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { Sidecar } from '../../sidecar/serve';
-import { startSwiftS3, SwiftS3Server } from '../s3/swift-server';
+import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
 import { getJson, perfScript, startTestSidecar, steadyProfileWithBurst } from './harness';
 
 jest.setTimeout(60_000);
@@ -36,14 +36,7 @@ beforeAll(async () => {
   s3 = await startSwiftS3();
   process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
-  client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  client = s3ClientFor(s3);
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await put(KEY_ANCHORED, gzipSync(Buffer.from(profile.text)));
   await put(META_ANCHORED, profile.text, { 'flamescope-start': '2026-11-17T10:00:00Z' });
