@@ -30,6 +30,6 @@ describe('Components/App', () => {
     );
 
     // The page is lazy loaded.
-    expect(await screen.findByText('No FlameScope data source yet', {}, { timeout: 2000 })).toBeInTheDocument();
+    expect(await screen.findByText('No FlameScope data source yet')).toBeInTheDocument();
   });
 });
