@@ -94,7 +94,7 @@ export function flameGraphFrame(fg: FlameGraph, meta: FrameMeta, valueUnit = 'sh
       meta: {
         preferredVisualisationType: 'flamegraph',
         ...meta,
-        custom: { ...meta.custom, droppedNodes: fg.droppedNodes },
+        custom: { ...meta.custom, droppedNodes: fg.droppedNodes, elidedWeight: fg.elidedWeight },
       },
       fields,
     },

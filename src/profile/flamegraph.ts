@@ -2,13 +2,24 @@
  * The flame graph of a time range: a call tree (thread name at the top, then callers to callees) merged by display
  * name, emitted as a nested set in depth-first order — the shape Grafana's flame graph reads (level, value, self,
  * label) — with nodes too small to see folded into their parent's self time so big ranges stay small.
+ *
+ * Linear in the stacks' total depth and the tree's size, whatever the input: every pass over the tree is one forward
+ * or backward sweep, and stacks deeper than MAX_FLAME_DEPTH keep their outermost and innermost frames with one
+ * `[… N frames elided]` frame between (as perf's --max-stack bounds what it records). Written as a sliced generator
+ * (see sliced.ts) so a server can interleave it with other work and stop it.
  */
 import { contextMask, SampleFilter, weightByContext, WeightMode } from './filter';
 import { FRAME_KIND_NAMES, FrameKind, FrameKindName } from './frames';
 import { renderFrame } from './fold';
 import { toDisplayText } from './bytes';
+import { runToEnd, Sliced, SLICE_STEPS } from './sliced';
 import { ProfileStore, sampleRange } from './store';
 import { TupleInterner } from './tuple-interner';
+
+/** Deepest stack drawn in full; deeper ones keep OUTER_FRAMES callers and INNER_FRAMES callees. */
+export const MAX_FLAME_DEPTH = 1024;
+const OUTER_FRAMES = 512;
+const INNER_FRAMES = MAX_FLAME_DEPTH - OUTER_FRAMES - 1;
 
 export interface FlameGraphOptions extends SampleFilter {
   fromNs?: number;
@@ -32,6 +43,8 @@ export interface FlameGraph {
   total: number;
   /** Nodes merged away by maxNodes. */
   droppedNodes: number;
+  /** Weight of the samples whose stacks were deeper than MAX_FLAME_DEPTH (drawn with their middle elided). */
+  elidedWeight: number;
 }
 
 const ROOT_LABEL = 'all';
@@ -51,25 +64,41 @@ export interface FlameGraphPart {
  * as Grafana's flame graph reads a diff.
  */
 export function mergeFlameGraphs(selection: FlameGraphPart[], baseline?: FlameGraphPart[], maxNodes = 0): FlameGraph {
-  const tree = new CallTree();
-  for (const part of baseline ?? []) {
-    addRange(tree, part.store, part.options, 0);
-  }
-  for (const part of selection) {
-    addRange(tree, part.store, part.options, baseline ? 1 : 0);
-  }
-  return tree.toNestedSet(maxNodes, baseline !== undefined);
+  return runToEnd(mergeFlameGraphsSliced(selection, baseline, maxNodes));
 }
 
-function addRange(tree: CallTree, store: ProfileStore, options: FlameGraphOptions, channel: 0 | 1) {
+/** mergeFlameGraphs as a sliced computation. */
+export function* mergeFlameGraphsSliced(
+  selection: FlameGraphPart[],
+  baseline?: FlameGraphPart[],
+  maxNodes = 0
+): Sliced<FlameGraph> {
+  const tree = new CallTree();
+  for (const part of baseline ?? []) {
+    yield* addRange(tree, part.store, part.options, 0);
+  }
+  for (const part of selection) {
+    yield* addRange(tree, part.store, part.options, baseline ? 1 : 0);
+  }
+  return yield* tree.toNestedSet(maxNodes, baseline !== undefined);
+}
+
+function* addRange(tree: CallTree, store: ProfileStore, options: FlameGraphOptions, channel: 0 | 1): Sliced<void> {
   const mask = contextMask(store, options);
   const [first, last] = sampleRange(store, options.fromNs ?? -Infinity, options.toNs ?? Infinity);
   const sums = weightByContext(store, first, last, mask, options.weight ?? 'samples');
+  yield;
   const c = store.contexts;
   const memo = new Map<number, Map<number, number>>();
+  // Steps are frames walked: a context with a memoised stack costs one, a new deep stack its depth.
+  let steps = 0;
   for (let i = 0; i < c.count; i++) {
     if (sums[i] !== 0) {
-      tree.add(store, memo, c.thread[i], c.stack[i], sums[i], channel);
+      steps += tree.add(store, memo, c.thread[i], c.stack[i], sums[i], channel);
+      if (steps >= SLICE_STEPS) {
+        steps = 0;
+        yield;
+      }
     }
   }
 }
@@ -114,8 +143,12 @@ class CallTree {
   private kindOf: Array<FlameGraph['kind'][number]> = ['root'];
   /** Self weight per node, per channel (0 = the graph, or the baseline of a diff; 1 = a diff's selection). */
   private self: number[][] = [[0], [0]];
+  private elidedWeight = 0;
 
-  /** Adds `weight` at the node for (thread, stack); `memo` caches, per thread node, stack → tree node for one store. */
+  /**
+   * Adds `weight` at the node for (thread, stack); `memo` caches, per thread node, stack → tree node for one store.
+   * Returns the number of stack nodes walked (the work done).
+   */
   add(
     store: ProfileStore,
     memo: Map<number, Map<number, number>>,
@@ -123,7 +156,7 @@ class CallTree {
     stack: number,
     weight: number,
     channel: 0 | 1
-  ) {
+  ): number {
     const comm = store.threads.comm[thread];
     const top = this.child(0, toDisplayText(comm), 'thread');
     let topMemo = memo.get(top);
@@ -131,8 +164,43 @@ class CallTree {
       topMemo = new Map();
       memo.set(top, topMemo);
     }
-    const node = this.nodeFor(store, topMemo, top, stack, comm === 'java');
+    const java = comm === 'java';
+    const depth = store.stacks.depth[stack];
+    const known = topMemo.has(stack);
+    let node: number;
+    if (depth > MAX_FLAME_DEPTH) {
+      node = this.deepNodeFor(store, topMemo, top, stack, java);
+      this.elidedWeight += weight;
+    } else {
+      node = this.nodeFor(store, topMemo, top, stack, java);
+    }
     this.self[channel][node] += weight;
+    return known ? 1 : 1 + depth;
+  }
+
+  /** A stack deeper than MAX_FLAME_DEPTH: its outermost and innermost frames, and one frame saying how many are left out. */
+  private deepNodeFor(store: ProfileStore, memo: Map<number, number>, top: number, stack: number, java: boolean): number {
+    const s = store.stacks;
+    const inner: number[] = [];
+    let n = stack;
+    for (let i = 0; i < INNER_FRAMES; i++) {
+      inner.push(n);
+      n = s.parent[n];
+    }
+    const elided = s.depth[n] - OUTER_FRAMES;
+    while (s.depth[n] > OUTER_FRAMES) {
+      n = s.parent[n];
+    }
+    // The outer part is an ordinary (memoised) stack; the rest hangs below it, not memoised: it depends on the leaf.
+    let node = this.child(this.nodeFor(store, memo, top, n, java), `[… ${elided} frames elided]`, 'root');
+    for (let i = inner.length - 1; i >= 0; i--) {
+      const frame = s.frame[inner[i]];
+      const label = frameLabel(store, frame, java);
+      if (label !== null) {
+        node = this.child(node, label, FRAME_KIND_NAMES[store.frames.kind[frame]]);
+      }
+    }
+    return node;
   }
 
   private nodeFor(store: ProfileStore, memo: Map<number, number>, top: number, stack: number, java: boolean): number {
@@ -179,43 +247,67 @@ class CallTree {
     return node;
   }
 
-  toNestedSet(maxNodes: number, diff = false): FlameGraph {
+  *toNestedSet(maxNodes: number, diff = false): Sliced<FlameGraph> {
     const count = this.parent.length;
+    const parent = Int32Array.from(this.parent);
     // value/self carry both channels (a plain graph only uses channel 0); Right arrays the selection alone.
-    const selfBoth = Float64Array.from(this.self[0], (v, i) => v + this.self[1][i]);
-    const total = sumUp(this.parent, selfBoth);
-    const totalRight = diff ? sumUp(this.parent, Float64Array.from(this.self[1])) : undefined;
+    const selfRight = Float64Array.from(this.self[1]);
+    const selfBoth = Float64Array.from(this.self[0], (v, i) => v + selfRight[i]);
+    const total = sumUp(parent, selfBoth);
+    const totalRight = diff ? sumUp(parent, selfRight) : undefined;
+    yield;
     const keep = new Uint8Array(count).fill(1);
     let dropped = 0;
     if (maxNodes > 0 && count > maxNodes) {
       // Keep the maxNodes heaviest nodes. A child never outweighs its parent, so this keeps whole top parts of the tree.
-      const threshold = Float64Array.from(total).sort().reverse()[maxNodes - 1];
+      const threshold = nthLargest(total.subarray(1), maxNodes - 1);
       // The root is always kept; the rest share maxNodes - 1 slots, ties filled in tree order.
-      let tieBudget = maxNodes - 1 - total.subarray(1).filter((v) => v > threshold).length;
+      let tieBudget = maxNodes - 1;
+      for (let n = 1; n < count; n++) {
+        if (total[n] > threshold) {
+          tieBudget--;
+        }
+      }
       for (let n = 1; n < count; n++) {
         const heavy = total[n] > threshold || (total[n] === threshold && tieBudget-- > 0);
-        if (!heavy || !keep[this.parent[n]]) {
+        if (!heavy || !keep[parent[n]]) {
           keep[n] = 0;
           dropped++;
         }
       }
+      yield;
     }
-    // Merged-away nodes give their self time to the nearest kept ancestor, so totals still add up.
+    // Merged-away nodes give their self time to the nearest kept ancestor, so totals still add up. Parents come before
+    // their children, so one forward pass finds every node's nearest kept ancestor (itself when kept).
     const selfAfter = Float64Array.from(selfBoth);
-    const selfRightAfter = Float64Array.from(this.self[1]);
-    const children: number[][] = Array.from({ length: count }, () => []);
+    const selfRightAfter = Float64Array.from(selfRight);
+    const keptAncestor = new Int32Array(count);
+    const childCount = new Int32Array(count);
     for (let n = 1; n < count; n++) {
       if (keep[n]) {
-        children[this.parent[n]].push(n);
-        continue;
+        keptAncestor[n] = n;
+        childCount[parent[n]]++;
+      } else {
+        const a = keptAncestor[parent[n]];
+        keptAncestor[n] = a;
+        selfAfter[a] += selfBoth[n];
+        selfRightAfter[a] += selfRight[n];
       }
-      let a = this.parent[n];
-      while (!keep[a]) {
-        a = this.parent[a];
-      }
-      selfAfter[a] += selfBoth[n];
-      selfRightAfter[a] += this.self[1][n];
     }
+    yield;
+    // Children lists as one flat array (CSR): no array per node.
+    const childStart = new Int32Array(count + 1);
+    for (let n = 0; n < count; n++) {
+      childStart[n + 1] = childStart[n] + childCount[n];
+    }
+    const fill = childStart.slice(0, count);
+    const childList = new Int32Array(childStart[count]);
+    for (let n = 1; n < count; n++) {
+      if (keep[n]) {
+        childList[fill[parent[n]]++] = n;
+      }
+    }
+    yield;
     const kept = count - dropped;
     const out: FlameGraph = {
       level: new Int32Array(kept),
@@ -225,6 +317,7 @@ class CallTree {
       kind: [],
       total: total[0],
       droppedNodes: dropped,
+      elidedWeight: this.elidedWeight,
     };
     if (totalRight) {
       out.valueRight = new Float64Array(kept);
@@ -237,10 +330,19 @@ class CallTree {
       .map((label, id) => [label, id] as const)
       .sort((a, b) => compare(a[0], b[0]))
       .forEach(([, id], rank) => (labelRank[id] = rank));
-    const stack: Array<[number, number]> = [[0, 0]];
+    yield;
+    const rankOf = (node: number) => labelRank[this.labelOf[node]];
+    const stackNode = new Int32Array(kept);
+    const stackLevel = new Int32Array(kept);
+    let top = 0;
+    stackNode[0] = 0;
+    stackLevel[0] = 0;
+    top = 1;
     let i = 0;
-    while (stack.length > 0) {
-      const [n, level] = stack.pop()!;
+    while (top > 0) {
+      top--;
+      const n = stackNode[top];
+      const level = stackLevel[top];
       out.level[i] = level;
       out.value[i] = total[n];
       out.self[i] = selfAfter[n];
@@ -251,17 +353,64 @@ class CallTree {
       out.label.push(n === 0 ? ROOT_LABEL : this.labels[this.labelOf[n]]);
       out.kind.push(this.kindOf[n]);
       i++;
-      const kids = children[n].sort((a, b) => labelRank[this.labelOf[b]] - labelRank[this.labelOf[a]]);
-      for (const k of kids) {
-        stack.push([k, level + 1]);
+      // Pushed in reverse name order, so they pop in name order.
+      const kids = childList.subarray(childStart[n], childStart[n + 1]).sort((a, b) => rankOf(b) - rankOf(a));
+      for (let k = 0; k < kids.length; k++) {
+        stackNode[top] = kids[k];
+        stackLevel[top] = level + 1;
+        top++;
+      }
+      if ((i & (SLICE_STEPS - 1)) === 0) {
+        yield;
       }
     }
     return out;
   }
 }
 
+/** The k-th largest value (0-based) without sorting everything: quickselect on a copy, expected linear time. */
+export function nthLargest(values: Float64Array, k: number): number {
+  const a = Float64Array.from(values);
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot, so sorted and constant inputs stay linear.
+    const mid = (lo + hi) >>> 1;
+    const pivot = median3(a[lo], a[mid], a[hi]);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) {
+        i++;
+      }
+      while (a[j] < pivot) {
+        j--;
+      }
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) {
+      hi = j;
+    } else if (k >= i) {
+      lo = i;
+    } else {
+      return a[k];
+    }
+  }
+  return a[k];
+}
+
+function median3(a: number, b: number, c: number): number {
+  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+}
+
 /** Totals from self weights: children come after their parent, so one reverse pass sums bottom-up. */
-function sumUp(parent: number[], self: Float64Array): Float64Array {
+function sumUp(parent: Int32Array, self: Float64Array): Float64Array {
   const total = Float64Array.from(self);
   for (let n = parent.length - 1; n > 0; n--) {
     total[parent[n]] += total[n];

@@ -16,3 +16,4 @@ export { PerfScriptParser } from './perf-script/parser';
 export type { PerfScriptOptions } from './perf-script/parser';
 export * from './serialize';
 export * from './wall-heatmap';
+export * from './sliced';
