@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_MAX_PROFILE_MB, DEFAULT_MAX_RATIO } from './io/limits';
 
 export interface SidecarConfig {
   storage: string;
@@ -18,7 +19,13 @@ export interface SidecarConfig {
   s3ListPageSize?: number;
   cacheMemoryMb: number;
   maxProfileMb: number;
+  maxRatio: number;
   parseConcurrency: number;
+  maxConcurrentQueries: number;
+  maxQueuedQueries: number;
+  maxResponseMb: number;
+  publicMetrics: boolean;
+  shutdownTimeoutMs: number;
   requestTimeoutMs: number;
   storageTimeoutMs: number;
   revalidateMs: number;
@@ -74,7 +81,14 @@ export const SETTINGS: Setting[] = [
     flag: 'max-profile-mb',
     type: 'number',
     help: 'largest profile accepted (decompressed), MiB',
-    defaultValue: 4096,
+    defaultValue: DEFAULT_MAX_PROFILE_MB,
+  },
+  {
+    key: 'maxRatio',
+    flag: 'max-ratio',
+    type: 'number',
+    help: 'largest decompressed ÷ compressed size of a gzip profile (0: no limit)',
+    defaultValue: DEFAULT_MAX_RATIO,
   },
   {
     key: 'parseConcurrency',
@@ -82,6 +96,41 @@ export const SETTINGS: Setting[] = [
     type: 'number',
     help: 'profiles parsed at once (worker threads)',
     defaultValue: 2,
+  },
+  {
+    key: 'maxConcurrentQueries',
+    flag: 'max-concurrent-queries',
+    type: 'number',
+    help: 'heat-map, flame-graph and folded queries computed at once (the rest wait)',
+    defaultValue: 4,
+  },
+  {
+    key: 'maxQueuedQueries',
+    flag: 'max-queued-queries',
+    type: 'number',
+    help: 'queries waiting for a turn; beyond that a 503 with Retry-After',
+    defaultValue: 64,
+  },
+  {
+    key: 'maxResponseMb',
+    flag: 'max-response-mb',
+    type: 'number',
+    help: 'largest response body, MiB; also the cap on unsent response bytes held for slow clients (4×)',
+    defaultValue: 64,
+  },
+  {
+    key: 'publicMetrics',
+    flag: 'public-metrics',
+    type: 'boolean',
+    help: '/metrics answers without the token (Prometheus scrapes it)',
+    defaultValue: true,
+  },
+  {
+    key: 'shutdownTimeoutMs',
+    flag: 'shutdown-timeout-ms',
+    type: 'number',
+    help: 'on SIGTERM/SIGINT, how long requests in flight may finish before the process exits, ms',
+    defaultValue: 10000,
   },
   {
     key: 'requestTimeoutMs',
@@ -176,12 +225,26 @@ export function loadConfig(
     'cacheMemoryMb',
     'maxProfileMb',
     'parseConcurrency',
+    'maxConcurrentQueries',
+    'maxResponseMb',
     'requestTimeoutMs',
     'storageTimeoutMs',
+    'shutdownTimeoutMs',
   ] as const) {
     if (!(c[key] > 0)) {
       throw new ConfigError(`--${SETTINGS.find((s) => s.key === key)!.flag} must be positive, got ${c[key]}`);
     }
+  }
+  for (const key of ['maxRatio', 'maxQueuedQueries', 'revalidateMs'] as const) {
+    if (!(c[key] >= 0)) {
+      throw new ConfigError(`--${SETTINGS.find((s) => s.key === key)!.flag} must be 0 or more, got ${c[key]}`);
+    }
+  }
+  if (c.token !== undefined && c.token.trim() === '') {
+    throw new ConfigError('--token must not be blank');
+  }
+  if (c.token !== undefined && c.token !== c.token.trim()) {
+    throw new ConfigError('--token must not start or end with whitespace (clients cannot send that in a header)');
   }
   if (!isLoopback(c.host) && !c.token) {
     throw new ConfigError(`listening on ${c.host} (off loopback) needs --token or FLAMESCOPE_TOKEN`);

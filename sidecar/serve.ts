@@ -25,19 +25,24 @@ export interface Sidecar {
   app: FastifyInstance;
   url: string;
   close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to `timeoutMs`, then closes the parse workers.
+   * Resolves with whether everything finished in time (false: the caller should exit anyway).
+   */
+  shutdown(timeoutMs: number): Promise<boolean>;
 }
 
 export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
   const storage = openStorage(config);
   const metrics = new SidecarMetrics();
-  const pool = new WorkerPool(config.parseConcurrency, config, config.maxProfileMb * MiB);
+  const pool = new WorkerPool(config.parseConcurrency, config, config.maxProfileMb * MiB, config.maxRatio);
   const anchor = { keyTimePattern: new RegExp(config.keyTimePattern), capturedOnTimeZone: config.capturedOnTimeZone };
   const profiles = new ProfileService(
     storage,
     pool,
     {
-      cacheBytes: config.cacheMemoryMb * MiB,
-      maxBytes: config.maxProfileMb * MiB,
+      cacheBytes: Math.max(1, Math.floor(config.cacheMemoryMb * MiB)),
+      maxBytes: Math.floor(config.maxProfileMb * MiB),
       revalidateMs: config.revalidateMs,
       writeIndex: config.writeIndex,
       anchor,
@@ -60,6 +65,10 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     token: config.token,
     requestTimeoutMs: config.requestTimeoutMs,
     logLevel: config.logLevel,
+    maxConcurrentQueries: config.maxConcurrentQueries,
+    maxQueuedQueries: config.maxQueuedQueries,
+    maxResponseBytes: config.maxResponseMb * MiB,
+    publicMetrics: config.publicMetrics,
     hostDir,
   });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -73,6 +82,14 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     async close() {
       await app.close();
       await pool.close();
+    },
+    async shutdown(timeoutMs: number) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const drained = await Promise.race([app.close().then(() => true as const), deadline]);
+      clearTimeout(timer);
+      await pool.close();
+      return drained;
     },
   };
 }

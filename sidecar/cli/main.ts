@@ -12,13 +12,16 @@ import {
   FoldOptions,
   foldStacks,
   HeatmapError,
+  HeatmapOptions,
   heatmapToJson,
+  MAX_ROWS,
   ParseOptions,
   ProfileStore,
   SampleFilter,
 } from '../../src/profile';
 import { configHelp, ConfigError, loadConfig, SETTINGS } from '../config';
-import { parseStream, ProfileInputError, readProfileFile } from '../io/read-profile';
+import { DEFAULT_MAX_PROFILE_MB, DEFAULT_MAX_RATIO, MiB } from '../io/limits';
+import { parseStream, ProfileInputError, ReadOptions, readProfileFile } from '../io/read-profile';
 import { startSidecar } from '../serve';
 import { profileInfo } from './info';
 import { terminalProgress } from './progress';
@@ -41,8 +44,17 @@ commands:
              (flamescope serve --help lists its options)
 
 filters: [--event EV] [--cpu N] [--pid-is N] [--tid-is N] [--comm NAME]
+limits (collapse, heatmap, info, view):
+  --max-mb N      refuse a profile larger than N MiB once decompressed (default ${DEFAULT_MAX_PROFILE_MB})
+  --max-ratio N   refuse gzip input that expands more than N times, a likely decompression bomb
+                  (default ${DEFAULT_MAX_RATIO}; 0 turns the check off)
 FILE may be plain or gzip perf script output; - reads standard input.
---from/--to are seconds relative to floor(first sample), half-open [from, to).`;
+--rows is 1 to ${MAX_ROWS}. --from/--to are seconds relative to floor(first sample), half-open [from, to).`;
+
+const LIMIT_OPTIONS = {
+  'max-mb': { type: 'string' },
+  'max-ratio': { type: 'string' },
+} as const;
 
 const FILTER_OPTIONS = {
   event: { type: 'string' },
@@ -66,6 +78,7 @@ const COMMANDS: Record<string, ParseArgsConfig['options']> = {
     to: { type: 'string' },
     'exclude-idle': { type: 'boolean' },
     ...FILTER_OPTIONS,
+    ...LIMIT_OPTIONS,
   },
   heatmap: {
     rows: { type: 'string' },
@@ -74,9 +87,10 @@ const COMMANDS: Record<string, ParseArgsConfig['options']> = {
     'include-idle': { type: 'boolean' },
     weight: { type: 'string' },
     ...FILTER_OPTIONS,
+    ...LIMIT_OPTIONS,
   },
-  info: {},
-  view: { rows: { type: 'string' } },
+  info: { ...LIMIT_OPTIONS },
+  view: { rows: { type: 'string' }, ...LIMIT_OPTIONS },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -101,13 +115,21 @@ export async function main(argv: string[]): Promise<number> {
     if (positionals.length !== 1) {
       throw new UsageError(`${command} takes exactly one FILE (or - for standard input)`);
     }
-    const store = await load(positionals[0], { keepUnknownAddresses: command === 'collapse' && !!values.addrs });
+    // Every option is checked before the profile is read: a usage error should not wait for a 2 GB parse.
+    const limits = limitOptions(values);
+    const fold = command === 'collapse' ? collapseOptions(values) : undefined;
+    const heat = command === 'heatmap' ? heatmapOptions(values) : undefined;
+    const viewRows = command === 'view' ? (rowsOption(values.rows) ?? 10) : 0;
+    const store = await load(positionals[0], {
+      keepUnknownAddresses: command === 'collapse' && !!values.addrs,
+      ...limits,
+    });
     switch (command) {
       case 'collapse':
-        await writeFolded(store, collapseOptions(values));
+        await writeFolded(store, fold!);
         break;
       case 'heatmap':
-        await writeText(JSON.stringify(heatmapToJson(computeHeatmap(store, heatmapOptions(values)))) + '\n');
+        await writeText(JSON.stringify(heatmapToJson(heatmapForCli(store, heat!))) + '\n');
         break;
       case 'info':
         await writeText(JSON.stringify(profileInfo(store), null, 2) + '\n');
@@ -115,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'view':
         await writeText(
           renderView(store, {
-            rows: integer(values.rows, '--rows', 1) ?? 10,
+            rows: viewRows,
             color: !!process.stdout.isTTY,
             width: process.stdout.columns ?? 100,
             name: positionals[0],
@@ -146,14 +168,34 @@ function parseCommandArgs(args: string[], options: ParseArgsConfig['options']) {
   }
 }
 
-async function load(file: string, options: ParseOptions): Promise<ProfileStore> {
+async function load(file: string, options: ParseOptions & ReadOptions): Promise<ProfileStore> {
   const progress = terminalProgress();
-  const readOptions = { ...options, onProgress: progress.update };
+  const readOptions: ReadOptions = { ...options, onProgress: progress.update };
   try {
     return file === '-' ? await parseStream(process.stdin, readOptions) : await readProfileFile(file, readOptions);
   } finally {
     progress.done();
   }
+}
+
+/** `--max-mb` and `--max-ratio`, as parseStream's limits (named by the CLI's flags in its refusals). */
+function limitOptions(v: Values): ReadOptions {
+  const maxMb = integer(v['max-mb'], '--max-mb', 1) ?? DEFAULT_MAX_PROFILE_MB;
+  if (!Number.isSafeInteger(maxMb * MiB)) {
+    throw new UsageError(`--max-mb is too large, got "${v['max-mb']}"`);
+  }
+  let maxRatio = DEFAULT_MAX_RATIO;
+  if (v['max-ratio'] !== undefined) {
+    maxRatio = Number(v['max-ratio']);
+    if (!Number.isFinite(maxRatio) || maxRatio < 0 || String(v['max-ratio']).trim() === '') {
+      throw new UsageError(`--max-ratio must be a number of at least 0 (0: no limit), got "${v['max-ratio']}"`);
+    }
+  }
+  return { maxBytes: maxMb * MiB, maxRatio, limitFlags: { maxBytes: '--max-mb', maxRatio: '--max-ratio' } };
+}
+
+function rowsOption(value: unknown): number | undefined {
+  return integer(value, '--rows', 1, MAX_ROWS);
 }
 
 function filterOptions(v: Values): SampleFilter {
@@ -187,29 +229,47 @@ function collapseOptions(v: Values): FoldOptions {
   };
 }
 
-function heatmapOptions(v: Values) {
-  const rows = integer(v.rows, '--rows', 1) ?? 50;
+function heatmapOptions(v: Values): HeatmapOptions {
+  const rows = rowsOption(v.rows) ?? 50;
   const weight = (v.weight as string | undefined) ?? 'samples';
   if (weight !== 'samples' && weight !== 'period') {
     throw new UsageError(`--weight must be samples or period, got "${weight}"`);
+  }
+  const from = seconds(v.from, '--from');
+  const to = seconds(v.to, '--to');
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new UsageError(`--to (${v.to}) is before --from (${v.from})`);
   }
   return {
     ...filterOptions(v),
     includeIdle: !!v['include-idle'],
     rows,
     weight: weight as 'samples' | 'period',
-    fromSec: seconds(v.from, '--from'),
-    toSec: seconds(v.to, '--to'),
+    fromSec: from,
+    toSec: to,
   };
 }
 
-function integer(value: unknown, flag: string, min: number): number | undefined {
+/** computeHeatmap, its refusal of too long a span put in the CLI's terms (the engine's API has no --from/--to). */
+function heatmapForCli(store: ProfileStore, options: HeatmapOptions) {
+  try {
+    return computeHeatmap(store, options);
+  } catch (e) {
+    if (e instanceof HeatmapError && /time range$/.test(e.message)) {
+      throw new HeatmapError(`${e.message} with --from/--to`);
+    }
+    throw e;
+  }
+}
+
+function integer(value: unknown, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) {
     return undefined;
   }
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || !/^-?\d+$/.test(String(value))) {
-    throw new UsageError(`${flag} must be an integer${min > -1 ? ` of at least ${min}` : ''}, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < min || n > max || !/^-?\d+$/.test(String(value))) {
+    const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > -1 ? ` of at least ${min}` : '';
+    throw new UsageError(`${flag} must be an integer${range}, got "${value}"`);
   }
   return n;
 }
@@ -304,13 +364,39 @@ async function serve(args: string[]): Promise<number> {
     );
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await sidecar.close();
-  return 0;
+  // A second signal while draining: stop now.
+  const now = () => {
+    sidecar.app.log.warn('second signal: exiting without waiting');
+    process.exit(1);
+  };
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
+  const inFlight = await connectionCount(sidecar);
+  sidecar.app.log.info(
+    `${signal}: shutting down — no new connections; waiting up to ${config.shutdownTimeoutMs} ms for ${inFlight} open connection(s)`
+  );
+  const started = performance.now();
+  const drained = await sidecar.shutdown(config.shutdownTimeoutMs);
+  if (drained) {
+    sidecar.app.log.info(`shut down cleanly in ${Math.round(performance.now() - started)} ms`);
+  } else {
+    sidecar.app.log.warn(
+      `shutdown deadline of ${config.shutdownTimeoutMs} ms passed with requests still running: exiting anyway`
+    );
+  }
+  // Open sockets or timers must not keep the process alive past the deadline.
+  setImmediate(() => process.exit(drained ? 0 : 1));
+  return drained ? 0 : 1;
+}
+
+function connectionCount(sidecar: {
+  app: { server: { getConnections(cb: (e: Error | null, n: number) => void): void } };
+}) {
+  return new Promise<number>((resolve) => sidecar.app.server.getConnections((e, n) => resolve(e ? 0 : n)));
 }
 
 /** Entry point of bin/flamescope.js. */

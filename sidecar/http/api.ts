@@ -1,20 +1,25 @@
 /**
  * The HTTP API's queries: which profiles a request means, placed on the wall clock, and what to compute from them.
+ * Computation runs in slices under the request's signal (a deadline, or the client leaving, stops it). A stitched
+ * query (a prefix, or several profiles) leaves out a profile that fails, with a notice naming it and why.
  */
 import {
   addToWallGrid,
   createWallGrid,
   FlameGraphOptions,
   FlameGraphPart,
-  foldStacks,
-  mergeFlameGraphs,
+  foldStacksSliced,
+  MAX_FLAME_DEPTH,
+  mergeFlameGraphsSliced,
+  Sliced,
   timeSpan,
   toDisplayText,
 } from '../../src/profile';
 import { DataFrameJSON, flameGraphFrame, heatmapCellsFrame, Notice } from '../../src/dataframes/frames';
 import { Catalog } from '../profiles/catalog';
 import { LoadedProfile, ProfileService } from '../profiles/profile-service';
-import { ApiError, badRequest } from './errors';
+import { ApiError, badRequest, toApiError } from './errors';
+import { runSliced, untilAborted } from './sliced-runner';
 import {
   integerParam,
   MAX_PROFILES_PER_QUERY,
@@ -42,20 +47,35 @@ export interface PlacedProfile {
   lastMs: number;
 }
 
+/** The profiles a query resolved to, and those it had to leave out (as notices). */
+export interface Resolved {
+  placed: PlacedProfile[];
+  leftOut: Notice[];
+}
+
+/** What a query is doing, for the timeout's message: waiting for a parse is not the same as computing too long. */
+export interface QueryContext {
+  signal: AbortSignal;
+  stage: 'waiting' | 'loading' | 'computing';
+}
+
 export class Api {
   constructor(
     private readonly profiles: ProfileService,
     private readonly catalog: Catalog
   ) {}
 
-  /** Loads and places the profiles a selection names; every one must have timestamps. */
-  async resolve(selection: Selection): Promise<PlacedProfile[]> {
+  /**
+   * Loads and places the profiles a selection names. One named profile must load and have timestamps; of several (a
+   * prefix, or repeated `profile`), those that fail are left out with a notice, and only when none is left is it an
+   * error (the first failure's).
+   */
+  async resolve(selection: Selection, ctx: QueryContext): Promise<Resolved> {
     let ids = selection.profiles;
     if (ids.length === 0) {
-      const entries = await this.catalog.list(
-        selection.prefix ?? '',
-        { from: selection.from!, to: selection.to! },
-        false
+      const entries = await untilAborted(
+        this.catalog.list(selection.prefix ?? '', { from: selection.from!, to: selection.to! }, false),
+        ctx.signal
       );
       if (entries.length > MAX_PROFILES_PER_QUERY) {
         throw new ApiError(
@@ -66,27 +86,53 @@ export class Api {
       }
       ids = entries.map((e) => e.id);
     }
-    const loaded = await Promise.all(ids.map((id) => this.profiles.load(id)));
+    const stitched = ids.length > 1 || selection.profiles.length === 0;
+    ctx.stage = 'loading';
+    const outcomes = await untilAborted(Promise.allSettled(ids.map((id) => this.profiles.load(id))), ctx.signal);
+    ctx.stage = 'computing';
     const placed: PlacedProfile[] = [];
-    for (const p of loaded) {
-      const span = timeSpan(p.store);
-      if (!span || !p.anchor) {
-        if (selection.profiles.length > 0) {
-          throw new ApiError(
-            422,
-            'no_timestamps',
-            `profile ${p.key} has no timestamps (perf script without the time field), so it cannot be placed in time`
-          );
+    const leftOut: Notice[] = [];
+    let firstFailure: ApiError | undefined;
+    outcomes.forEach((outcome, i) => {
+      let failure: ApiError;
+      if (outcome.status === 'fulfilled') {
+        const p = outcome.value;
+        const span = timeSpan(p.store);
+        if (span && p.anchor) {
+          placed.push({
+            profile: p,
+            firstMs: p.anchor.startEpochMs + span.firstNs / 1e6,
+            lastMs: p.anchor.startEpochMs + span.lastNs / 1e6,
+          });
+          return;
         }
-        continue; // stitching a prefix: leave it out
+        failure = new ApiError(
+          422,
+          'no_timestamps',
+          `profile ${p.key} has no timestamps (perf script without the time field), so it cannot be placed in time`
+        );
+      } else {
+        failure = toApiError(outcome.reason);
+        if (failure.status >= 500 && failure.error === 'internal') {
+          throw outcome.reason; // a bug, not a bad profile: logged as one
+        }
       }
-      placed.push({
-        profile: p,
-        firstMs: p.anchor.startEpochMs + span.firstNs / 1e6,
-        lastMs: p.anchor.startEpochMs + span.lastNs / 1e6,
-      });
+      firstFailure ??= failure;
+      leftOut.push({ severity: 'warning', text: `${ids[i]}: left out — ${failure.message}` });
+    });
+    if (placed.length === 0 && firstFailure) {
+      if (!stitched) {
+        throw firstFailure;
+      }
+      const which = selection.profiles.length > 0 ? 'profiles named' : `profiles under "${selection.prefix ?? ''}"`;
+      throw new ApiError(
+        firstFailure.status,
+        firstFailure.error,
+        `none of the ${ids.length} ${which} could be used; the first: ${firstFailure.message}`,
+        firstFailure.retryAfterSeconds
+      );
     }
-    return placed;
+    return { placed, leftOut };
   }
 
   /** The query range, or the union of the profiles' spans; 416 when it misses every profile. */
@@ -112,73 +158,70 @@ export class Api {
     return { from, to };
   }
 
-  async heatmap(q: Query): Promise<DataFrameJSON> {
+  async heatmap(q: Query, ctx: QueryContext): Promise<DataFrameJSON> {
     const selection = selectionParams(q);
     const rows = rowsParam(q);
     const maxColumns = integerParam(q, 'maxColumns', 1, 10_000) ?? 1000;
-    const placed = await this.resolve(selection);
+    const { placed, leftOut } = await this.resolve(selection, ctx);
     const range = this.range(selection, placed);
     const grid = createWallGrid(range.from, range.to, rows, maxColumns);
-    let total = 0;
-    for (const p of placed) {
-      total += addToWallGrid(
-        grid,
-        p.profile.store,
-        p.profile.anchor!.startEpochMs,
-        { fromMs: range.from, toMs: range.to },
-        selection.filter,
-        selection.weight
-      );
-    }
-    return heatmapCellsFrame(
-      grid,
-      this.meta(placed, range, { total }),
-      selection.weight === 'period' ? 'short' : 'short'
+    const total = await runSliced(
+      (function* () {
+        let sum = 0;
+        for (const p of placed) {
+          sum += addToWallGrid(
+            grid,
+            p.profile.store,
+            p.profile.anchor!.startEpochMs,
+            { fromMs: range.from, toMs: range.to },
+            selection.filter,
+            selection.weight
+          );
+          yield;
+        }
+        return sum;
+      })(),
+      ctx.signal
     );
+    return heatmapCellsFrame(grid, this.meta(placed, range, { total }, leftOut), 'short');
   }
 
-  async flamegraph(q: Query): Promise<DataFrameJSON> {
+  async flamegraph(q: Query, ctx: QueryContext): Promise<DataFrameJSON> {
     const selection = selectionParams(q);
-    const maxNodes = integerParam(q, 'maxNodes', 1, 1_000_000) ?? 5000;
-    const placed = await this.resolve(selection);
+    const maxNodes = integerParam(q, 'maxNodes', 1, MAX_NODES) ?? 5000;
+    const { placed, leftOut } = await this.resolve(selection, ctx);
     const range = this.range(selection, placed);
     const parts = this.parts(placed, range, selection);
-    const baseline = await this.baseline(q, selection, placed);
-    const fg = mergeFlameGraphs(parts, baseline, maxNodes);
+    const baseline = await this.baseline(q, selection, placed, ctx);
+    const fg = await runSliced(mergeFlameGraphsSliced(parts, baseline, maxNodes), ctx.signal);
     const custom: Record<string, unknown> = { total: fg.total };
     if (baseline) {
       custom.diff = 'value/self = baseline + selection; valueRight/selfRight = selection';
     }
-    return flameGraphFrame(fg, this.meta(placed, range, custom));
+    const notices = [...leftOut];
+    if (fg.elidedWeight > 0) {
+      notices.push({
+        severity: 'info',
+        text:
+          `${fg.elidedWeight} of ${fg.total} ${selection.weight === 'period' ? 'period' : 'samples'} had stacks deeper ` +
+          `than ${MAX_FLAME_DEPTH} frames: their middle frames are drawn as one "[… N frames elided]" frame`,
+      });
+    }
+    return flameGraphFrame(fg, this.meta(placed, range, custom, notices));
   }
 
-  /** Folded stacks (FlameGraph's format) of the selection, with the anchoring used. */
-  async folded(q: Query): Promise<{ text: string; anchors: string }> {
+  /** Folded stacks (FlameGraph's format) of the selection as byte-string lines, with the anchoring used. */
+  async folded(q: Query, ctx: QueryContext): Promise<{ lines: string[]; anchors: string; leftOut: Notice[] }> {
     const selection = selectionParams(q);
-    const placed = await this.resolve(selection);
+    const { placed, leftOut } = await this.resolve(selection, ctx);
     const range = this.range(selection, placed);
-    const merged = new Map<string, number>();
-    for (const p of placed) {
-      const ns = toNsRange(p, range);
-      for (const s of foldStacks(p.profile.store, {
-        filter: selection.filter,
-        allEvents: true,
-        fromNs: ns.fromNs,
-        toNs: ns.toNs,
-        byPeriod: selection.weight === 'period',
-      })) {
-        merged.set(s.stack, (merged.get(s.stack) ?? 0) + s.weight);
-      }
-    }
-    let text = '';
-    for (const key of [...merged.keys()].sort()) {
-      text += `${key} ${merged.get(key)}\n`;
-    }
+    const lines = await runSliced(foldedLines(placed, range, selection), ctx.signal);
     return {
-      text,
+      lines,
       anchors: placed
         .map((p) => `${p.profile.key}=${p.profile.anchor!.method};precision=${p.profile.anchor!.precisionMs}ms`)
         .join(', '),
+      leftOut,
     };
   }
 
@@ -193,7 +236,8 @@ export class Api {
   private async baseline(
     q: Query,
     selection: Selection,
-    placed: PlacedProfile[]
+    placed: PlacedProfile[],
+    ctx: QueryContext
   ): Promise<FlameGraphPart[] | undefined> {
     const baselineProfile = single(q, 'baselineProfile');
     const from = timeParam(q, 'baselineFrom');
@@ -210,7 +254,7 @@ export class Api {
     const base =
       baselineProfile === undefined
         ? placed
-        : await this.resolve({ ...selection, profiles: [baselineProfile], from, to });
+        : (await this.resolve({ ...selection, profiles: [baselineProfile], from, to }, ctx)).placed;
     const range =
       from !== undefined && to !== undefined
         ? { from, to }
@@ -218,8 +262,13 @@ export class Api {
     return this.parts(base, range, selection);
   }
 
-  private meta(placed: PlacedProfile[], range: { from: number; to: number }, custom: Record<string, unknown>) {
-    const notices: Notice[] = [];
+  private meta(
+    placed: PlacedProfile[],
+    range: { from: number; to: number },
+    custom: Record<string, unknown>,
+    extraNotices: Notice[] = []
+  ) {
+    const notices: Notice[] = [...extraNotices];
     for (const p of placed) {
       const a = p.profile.anchor!;
       notices.push({
@@ -246,6 +295,45 @@ export class Api {
       },
     };
   }
+}
+
+/** The largest flame graph served: ~100 bytes of JSON a node, so 200 000 nodes is ~20 MB. */
+export const MAX_NODES = 200_000;
+
+/** Folded lines of several profiles' ranges, merged by stack and sorted bytewise (each line ends in a newline). */
+function* foldedLines(
+  placed: PlacedProfile[],
+  range: { from: number; to: number },
+  selection: Selection
+): Sliced<string[]> {
+  const merged = new Map<string, number>();
+  for (const p of placed) {
+    const ns = toNsRange(p, range);
+    const stacks = yield* foldStacksSliced(p.profile.store, {
+      filter: selection.filter,
+      allEvents: true,
+      fromNs: ns.fromNs,
+      toNs: ns.toNs,
+      byPeriod: selection.weight === 'period',
+    });
+    for (const s of stacks) {
+      merged.set(s.stack, (merged.get(s.stack) ?? 0) + s.weight);
+    }
+    yield;
+  }
+  const keys = [...merged.keys()];
+  if (placed.length > 1) {
+    keys.sort();
+    yield;
+  }
+  const lines: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    lines.push(`${keys[i]} ${merged.get(keys[i])}\n`);
+    if ((i & 4095) === 4095) {
+      yield;
+    }
+  }
+  return lines;
 }
 
 function toNsRange(p: PlacedProfile, range: { from: number; to: number }) {

@@ -10,7 +10,9 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
-    message: string
+    message: string,
+    /** Sent as Retry-After (seconds) with 503s. */
+    readonly retryAfterSeconds?: number
   ) {
     super(message);
   }
@@ -48,8 +50,11 @@ export function toApiError(e: unknown): ApiError {
       case 'timeout':
         return new ApiError(504, 'storage_timeout', e.message);
       case 'unavailable':
-      case 'denied':
         return new ApiError(502, 'storage_unavailable', e.message);
+      case 'denied':
+        return new ApiError(502, 'storage_denied', e.message);
+      case 'shutdown':
+        return new ApiError(503, 'shutting_down', e.message);
       case 'unsupported':
       case 'corrupt':
         return new ApiError(422, 'unreadable_profile', e.message);

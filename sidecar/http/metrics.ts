@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics: request and parse durations, cache hits/misses/bytes, storage errors.
+ * Prometheus metrics: request and parse durations, cache hits/misses/bytes, storage errors, query admission.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -46,7 +46,54 @@ export class SidecarMetrics {
     registers: [this.registry],
   });
 
+  readonly queriesCancelled = new Counter({
+    name: 'flamescope_queries_cancelled_total',
+    help: 'Heavy queries stopped before they finished, by reason (timeout, client_closed)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'flamescope_' });
+  }
+
+  /** Entries in the profile service's bookkeeping (bounded: a flood of distinct ids must not grow it). */
+  trackState(count: () => number) {
+    new Gauge({
+      name: 'flamescope_state_entries',
+      help: 'Known versions, missing ids, remembered failures and loads in flight',
+      registers: [this.registry],
+      collect() {
+        this.set(count());
+      },
+    });
+  }
+
+  /** Heavy queries running and waiting, and response bytes held for slow clients. */
+  trackQueries(gate: { activeQueries: number; queuedQueries: number; heldResponseBytes: number }) {
+    new Gauge({
+      name: 'flamescope_queries_running',
+      help: 'Heavy queries (heat map, flame graph, folded) being computed',
+      registers: [this.registry],
+      collect() {
+        this.set(gate.activeQueries);
+      },
+    });
+    new Gauge({
+      name: 'flamescope_queries_waiting',
+      help: 'Heavy queries waiting for a turn',
+      registers: [this.registry],
+      collect() {
+        this.set(gate.queuedQueries);
+      },
+    });
+    new Gauge({
+      name: 'flamescope_response_bytes_held',
+      help: 'Response bytes not yet taken by slow clients',
+      registers: [this.registry],
+      collect() {
+        this.set(gate.heldResponseBytes);
+      },
+    });
   }
 }

@@ -1,5 +1,10 @@
 /**
- * The sidecar's HTTP server (fastify): routes, bearer-token auth, request timeouts, JSON errors, metrics.
+ * The sidecar's HTTP server (fastify): routes, bearer-token auth, admission and deadlines for heavy queries, JSON
+ * errors, metrics.
+ *
+ * Auth is decided on the route the router matched, never on the raw URL (which may be percent-encoded, absolute-form
+ * or `*`): a route is public only when it says so (`config.public`), everything else — unknown paths included — needs
+ * the token when one is set.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -8,11 +13,15 @@ import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, LogController }
 import { Catalog } from '../profiles/catalog';
 import { ProfileService } from '../profiles/profile-service';
 import { WorkerPool } from '../profiles/worker-pool';
-import { checkPrefix, ObjectStorage } from '../storage/types';
-import { Api } from './api';
+import { checkPrefix, ObjectStorage, StorageError } from '../storage/types';
+import { QueryGate } from './admission';
+import { Api, QueryContext } from './api';
 import { ApiError, toApiError } from './errors';
+import { frameJson } from './json-body';
 import { SidecarMetrics } from './metrics';
 import { filterParams, Query, rangeParams, single } from './query';
+import { runSliced, untilAborted } from './sliced-runner';
+import { DataFrameJSON } from '../../src/dataframes/frames';
 
 export interface ServerDeps {
   storage: ObjectStorage;
@@ -23,9 +32,32 @@ export interface ServerDeps {
   token?: string;
   requestTimeoutMs: number;
   logLevel: string;
+  /** Heavy queries computed at once, and waiting. */
+  maxConcurrentQueries: number;
+  maxQueuedQueries: number;
+  /** Largest response body; 4× this may be held unsent for slow clients before new heavy queries get 503. */
+  maxResponseBytes: number;
+  /** /metrics without the token. */
+  publicMetrics: boolean;
   /** The built viewer page (lib/host), served at / for use without Grafana; absent when not built. */
   hostDir?: string;
 }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answers without the token. */
+    public?: boolean;
+  }
+}
+
+/** Every route's path and methods, for 405s (fastify answers a wrong method with 404). */
+const ROUTES: Array<[RegExp, string]> = [
+  [/^\/(healthz|metrics|api\/v1\/(profiles|heatmap|flamegraph|folded))$/, 'GET, HEAD'],
+  [/^\/(host\/[^/]+)?$/, 'GET, HEAD'],
+];
+
+/** How long a /healthz storage check is reused: a probe per scrape would load the store for nothing. */
+const PROBE_REUSE_MS = 2000;
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
@@ -34,6 +66,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     routerOptions: { maxParamLength: 2048 },
     bodyLimit: 1024,
     requestTimeout: deps.requestTimeoutMs + 5000,
+    // A client that stops reading its response is cut off after this long without progress, freeing what it held.
+    connectionTimeout: deps.requestTimeoutMs + 30_000,
     // Per-request log lines only when debugging: a dashboard refresh is many requests.
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     // Requests Node refuses before routing (huge query strings, bad framing) still get a JSON error.
@@ -54,13 +88,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     },
   });
   const api = new Api(deps.profiles, deps.catalog);
+  const gate = new QueryGate(deps.maxConcurrentQueries, deps.maxQueuedQueries, deps.maxResponseBytes * 4);
+  deps.metrics.trackQueries(gate);
+  deps.metrics.trackState(() => deps.profiles.trackedEntries);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     (request as FastifyRequest & { started?: number }).started = performance.now();
-    if (deps.token && request.url.startsWith('/api/') && !authorized(request.headers.authorization, deps.token)) {
+    if (deps.token && !request.routeOptions.config?.public && !authorized(request.headers.authorization, deps.token)) {
       throw new ApiError(401, 'unauthorized', 'a valid "Authorization: Bearer <token>" header is required');
     }
-    void reply;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -82,8 +118,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     } else {
       apiError = toApiError(error);
     }
-    if (apiError.status >= 500) {
+    if (apiError.status >= 500 && apiError.error === 'internal') {
       request.log.error({ err: error }, apiError.message);
+    }
+    if (apiError.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(apiError.retryAfterSeconds));
     }
     void reply
       .status(apiError.status)
@@ -92,23 +131,49 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({ error: 'not_found', message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` });
+    const path = pathOf(request.url);
+    const allowed = ROUTES.find(([pattern]) => pattern.test(path))?.[1];
+    if (allowed) {
+      void reply
+        .status(405)
+        .header('allow', allowed)
+        .send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path} (use ${allowed})` });
+      return;
+    }
+    void reply.status(404).send({ error: 'not_found', message: `no such endpoint: ${request.method} ${path}` });
   });
 
-  const timed = <T>(work: () => Promise<T>): Promise<T> => withTimeout(work(), deps.requestTimeoutMs);
+  let lastProbe: { at: number; problem: string | undefined } | undefined;
+  const probeStorage = async (): Promise<string | undefined> => {
+    if (lastProbe && performance.now() - lastProbe.at < PROBE_REUSE_MS) {
+      return lastProbe.problem;
+    }
+    let problem: string | undefined;
+    try {
+      await deps.storage.probe(AbortSignal.timeout(Math.min(deps.requestTimeoutMs, 5000)));
+    } catch (e) {
+      problem = e instanceof StorageError ? e.message : 'the storage could not be reached';
+    }
+    lastProbe = { at: performance.now(), problem };
+    return problem;
+  };
 
-  app.get('/healthz', async () => ({
-    status: 'ok',
-    storage: deps.storage.description,
-    cachedProfiles: deps.profiles.cachedProfiles,
-    cachedBytes: deps.profiles.cachedBytes,
-    parsing: deps.pool.busy,
-    queued: deps.pool.queued,
-  }));
+  app.get('/healthz', { config: { public: true } }, async (_request, reply) => {
+    const problem = await probeStorage();
+    void reply.status(problem ? 503 : 200);
+    return {
+      status: problem ? 'unavailable' : 'ok',
+      storage: deps.storage.description,
+      ...(problem ? { storageError: problem } : {}),
+      cachedProfiles: deps.profiles.cachedProfiles,
+      cachedBytes: deps.profiles.cachedBytes,
+      parsing: deps.pool.busy,
+      queued: deps.pool.queued,
+      queries: { running: gate.activeQueries, waiting: gate.queuedQueries },
+    };
+  });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { public: deps.publicMetrics } }, async (_request, reply) => {
     deps.metrics.cacheBytes.set(deps.profiles.cachedBytes);
     deps.metrics.cacheProfiles.set(deps.profiles.cachedProfiles);
     void reply.type(deps.metrics.registry.contentType);
@@ -121,7 +186,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     checkPrefix(prefix);
     const { from, to } = rangeParams(q, false);
     const range = from !== undefined && to !== undefined ? { from, to } : undefined;
-    const entries = await timed(() => deps.catalog.list(prefix, range, range === undefined));
+    const entries = await untilAborted(
+      deps.catalog.list(prefix, range, range === undefined),
+      AbortSignal.timeout(deps.requestTimeoutMs)
+    ).catch((e) => {
+      throw e instanceof DOMException && e.name === 'TimeoutError'
+        ? new ApiError(504, 'timeout', `listing the profiles took longer than ${deps.requestTimeoutMs} ms`)
+        : e;
+    });
     return { storage: deps.storage.description, profiles: entries };
   });
 
@@ -129,20 +201,111 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     registerHostPage(app, deps.hostDir);
   }
 
-  app.get('/api/v1/heatmap', async (request) => timed(() => api.heatmap(request.query as Query)));
-  app.get('/api/v1/flamegraph', async (request) => timed(() => api.flamegraph(request.query as Query)));
-  app.get('/api/v1/folded', async (request, reply: FastifyReply) => {
-    const q = request.query as Query;
-    filterParams(q);
-    const { text, anchors } = await timed(() => api.folded(q));
-    void reply
-      .type('text/plain; charset=ISO-8859-1')
-      .header('content-disposition', 'attachment; filename="flamescope.folded"')
-      .header('x-flamescope-anchor', anchors);
-    return Buffer.from(text, 'latin1');
+  /**
+   * A heavy query: waits for admission, runs under the deadline and the client's presence, and sends at most
+   * maxResponseBytes; the bytes stay counted until the response is sent or the client is gone.
+   */
+  const heavy =
+    (
+      compute: (
+        q: Query,
+        ctx: QueryContext
+      ) => Promise<{ body: Buffer; type: string; headers?: Record<string, string> }>
+    ) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const controller = new AbortController();
+      const ctx: QueryContext = { signal: controller.signal, stage: 'waiting' };
+      const timer = setTimeout(() => controller.abort(timeoutError(ctx, deps.requestTimeoutMs)), deps.requestTimeoutMs);
+      const onClose = () => {
+        if (!reply.raw.writableFinished) {
+          controller.abort(new ApiError(499, 'client_closed', 'the client closed the connection'));
+        }
+      };
+      reply.raw.once('close', onClose);
+      let release: (() => void) | undefined;
+      try {
+        release = await gate.enter(controller.signal);
+        ctx.stage = 'loading';
+        const { body, type, headers } = await compute(request.query as Query, ctx);
+        if (body.length > deps.maxResponseBytes) {
+          throw new ApiError(
+            413,
+            'response_too_large',
+            `the answer is ${mib(body.length)} MiB, over the ${mib(deps.maxResponseBytes)} MiB limit (--max-response-mb): narrow the range or lower maxNodes`
+          );
+        }
+        gate.holdUntilClosed(body.length, reply.raw);
+        void reply.type(type).headers(headers ?? {});
+        return body;
+      } catch (e) {
+        if (controller.signal.aborted) {
+          const reason = controller.signal.reason as ApiError;
+          deps.metrics.queriesCancelled.inc({ reason: reason.status === 504 ? 'timeout' : 'client_closed' });
+          throw reason;
+        }
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        reply.raw.off('close', onClose);
+        release?.();
+      }
+    };
+
+  const jsonBody = async (frame: DataFrameJSON, ctx: QueryContext) => ({
+    body: Buffer.from(await runSliced(frameJson(frame), ctx.signal), 'utf8'),
+    type: 'application/json; charset=utf-8',
   });
 
+  app.get(
+    '/api/v1/heatmap',
+    heavy(async (q, ctx) => jsonBody(await api.heatmap(q, ctx), ctx))
+  );
+  app.get(
+    '/api/v1/flamegraph',
+    heavy(async (q, ctx) => jsonBody(await api.flamegraph(q, ctx), ctx))
+  );
+  app.get(
+    '/api/v1/folded',
+    heavy(async (q, ctx) => {
+      filterParams(q);
+      const { lines, anchors, leftOut } = await api.folded(q, ctx);
+      const headers: Record<string, string> = {
+        'content-disposition': 'attachment; filename="flamescope.folded"',
+        // Keys may hold any character: percent-encoded, as a header value must be ASCII.
+        'x-flamescope-anchor': encodeURI(anchors),
+      };
+      if (leftOut.length > 0) {
+        headers['x-flamescope-notice'] = encodeURI(leftOut.map((n) => n.text).join(' | ')).slice(0, 4000);
+      }
+      // Folded lines are byte strings (one char per byte): written back byte for byte.
+      return { body: Buffer.from(lines.join(''), 'latin1'), type: 'text/plain; charset=ISO-8859-1', headers };
+    })
+  );
+
   return app;
+}
+
+function timeoutError(ctx: QueryContext, ms: number): ApiError {
+  return new ApiError(
+    504,
+    'timeout',
+    ctx.stage === 'loading'
+      ? `the query took longer than ${ms} ms; a large profile may still be parsing — retry shortly`
+      : ctx.stage === 'waiting'
+        ? `the query waited longer than ${ms} ms for its turn: the sidecar is busy — retry shortly`
+        : `the query took longer than ${ms} ms to compute: narrow the range, lower maxNodes or add filters`,
+    ctx.stage === 'computing' ? undefined : 5
+  );
+}
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+/** The path of a request target, absolute-form included, without the query. */
+function pathOf(url: string): string {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split('?')[0];
+  return path === '' ? '/' : path;
 }
 
 function authorized(header: string | undefined, token: string): boolean {
@@ -153,24 +316,6 @@ function authorized(header: string | undefined, token: string): boolean {
   const given = Buffer.from(m[1].trim());
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ApiError(
-            504,
-            'timeout',
-            `the query took longer than ${ms} ms; a large profile may still be parsing — retry shortly`
-          )
-        ),
-      ms
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -203,6 +348,8 @@ function registerHostPage(app: FastifyInstance, dir: string) {
     }
     return body;
   };
-  app.get('/', async (_request, reply) => send(reply, 'index.html'));
-  app.get('/host/:file', async (request, reply) => send(reply, (request.params as { file: string }).file));
+  app.get('/', { config: { public: true } }, async (_request, reply) => send(reply, 'index.html'));
+  app.get('/host/:file', { config: { public: true } }, async (request, reply) =>
+    send(reply, (request.params as { file: string }).file)
+  );
 }

@@ -1,12 +1,14 @@
 /**
  * Node-side input for the engine: a file or any byte stream, plain or gzip (detected from the magic bytes), pushed
  * chunk by chunk into a parser. A truncated gzip yields what was read plus a warning; input that cannot be read at
- * all is a ProfileInputError with one sentence for the user.
+ * all, or that is too large (in all, or relative to its compressed size: a gzip bomb), is a ProfileInputError with
+ * one sentence for the user — never a server path, since the sidecar shows these messages to Grafana users.
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createParser, detectCompression, ParseOptions, ProfileStore } from '../../src/profile';
+import { MiB, RATIO_SLACK_BYTES } from './limits';
 
 export class ProfileInputError extends Error {
   constructor(
@@ -23,6 +25,15 @@ export interface ReadOptions extends ParseOptions {
   totalBytes?: number;
   /** Refuse input whose decompressed size exceeds this. */
   maxBytes?: number;
+  /**
+   * Refuse gzip input that expands more than this many times: checked while streaming, against the compressed bytes
+   * consumed so far (plus `ratioSlackBytes`), so a bomb stops after a few MiB. 0 or undefined: no check.
+   */
+  maxRatio?: number;
+  /** Output allowed beyond `maxRatio` × compressed bytes; RATIO_SLACK_BYTES unless given (tests use 0). */
+  ratioSlackBytes?: number;
+  /** How the caller's users set the limits, named in the refusals (defaults: the sidecar's flags). */
+  limitFlags?: { maxBytes?: string; maxRatio?: string };
   signal?: AbortSignal;
 }
 
@@ -40,9 +51,10 @@ export async function readProfileFile(path: string, options: ReadOptions = {}): 
     if (e instanceof ProfileInputError) {
       throw e;
     }
+    // The path is the one the caller (the CLI's user) gave; the error's own message would repeat it.
     const code = (e as NodeJS.ErrnoException).code;
     throw new ProfileInputError(
-      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${errnoText(e)}`,
       code === 'ENOENT' ? 'not-found' : 'unreadable'
     );
   }
@@ -64,6 +76,7 @@ export async function parseStream(
   try {
     first = await source.next();
   } catch (e) {
+    release(input, source);
     throw readError(e);
   }
   if (first.done) {
@@ -72,6 +85,7 @@ export async function parseStream(
   const head = first.value;
   const compression = detectCompression(head);
   if (compression !== 'none' && compression !== 'gzip') {
+    release(input, source);
     throw new ProfileInputError(
       `${compression} compression is not supported: decompress it or use gzip`,
       'unsupported-compression'
@@ -81,7 +95,11 @@ export async function parseStream(
   const limit = options.maxBytes ?? Infinity;
   const push = (chunk: Uint8Array) => {
     if (parser.bytesRead + chunk.length > limit) {
-      throw new ProfileInputError(`the profile is larger than the ${limit}-byte limit`, 'too-large');
+      const flag = options.limitFlags?.maxBytes ?? '--max-profile-mb';
+      throw new ProfileInputError(
+        `the profile is larger than the ${sizeText(limit)} limit (decompressed): raise ${flag} to allow it`,
+        'too-large'
+      );
     }
     parser.push(chunk);
   };
@@ -105,13 +123,27 @@ export async function parseStream(
 
   try {
     if (compression === 'gzip') {
-      await gunzipInto(Readable.from(raw(), { objectMode: false }), push, parser);
+      const ratio: RatioLimit | undefined =
+        options.maxRatio !== undefined && options.maxRatio > 0
+          ? {
+              max: options.maxRatio,
+              slack: options.ratioSlackBytes ?? RATIO_SLACK_BYTES,
+              flag: options.limitFlags?.maxRatio ?? '--max-ratio',
+            }
+          : undefined;
+      const complete = await gunzipInto(Readable.from(raw(), { objectMode: false }), push, parser, ratio);
+      if (!complete) {
+        // Corrupt mid-stream: whatever follows in the input is of no use.
+        release(input, source);
+      }
     } else {
       for await (const chunk of raw()) {
         push(chunk);
       }
     }
   } catch (e) {
+    // Stop reading now (a refused bomb, an S3 download): do not leave the source running until it is collected.
+    release(input, source);
     if (e instanceof ProfileInputError) {
       throw e;
     }
@@ -120,22 +152,42 @@ export async function parseStream(
   return parser.finish();
 }
 
+interface RatioLimit {
+  max: number;
+  slack: number;
+  flag: string;
+}
+
+/** Decompresses into `push`; false when the gzip stream ended early or went corrupt (the profile is partial). */
 async function gunzipInto(
   compressed: Readable,
   push: (chunk: Uint8Array) => void,
-  parser: { bytesRead: number; noteTruncated(message: string): void }
-) {
+  parser: { bytesRead: number; noteTruncated(message: string): void },
+  ratio: RatioLimit | undefined
+): Promise<boolean> {
   // Concatenated gzip members (pigz, `cat a.gz b.gz`) are one stream to zlib; keep reading them.
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   compressed.on('error', (e) => gunzip.destroy(e));
   compressed.pipe(gunzip);
   try {
     for await (const chunk of gunzip) {
-      push(chunk as Uint8Array);
+      const bytes = chunk as Uint8Array;
+      // gunzip.bytesWritten: compressed bytes zlib has consumed, so far (not merely read ahead).
+      if (ratio && parser.bytesRead + bytes.length > ratio.max * gunzip.bytesWritten + ratio.slack) {
+        throw new ProfileInputError(
+          `the gzip data expands more than ${ratio.max}× (a decompression bomb?): ` +
+            `${sizeText(parser.bytesRead + bytes.length)} from ${sizeText(gunzip.bytesWritten)} so far; ` +
+            `raise ${ratio.flag} to allow it`,
+          'too-large'
+        );
+      }
+      push(bytes);
     }
   } catch (e) {
+    // Stop zlib and the reader at once: a bomb must not go on inflating in the background.
+    gunzip.destroy();
+    compressed.destroy();
     if (e instanceof ProfileInputError) {
-      compressed.destroy();
       throw e;
     }
     const message = (e as Error).message;
@@ -145,17 +197,76 @@ async function gunzipInto(
     parser.noteTruncated(
       `the gzip stream ended early or is corrupt after ${parser.bytesRead} bytes (${message}); the profile is partial`
     );
-    return;
+    return false;
+  }
+  return true;
+}
+
+/** Stops an input that will not be read to its end: destroys a stream, or ends an iterator (fire and forget). */
+function release(input: Readable | AsyncIterable<Uint8Array>, source: AsyncIterator<Uint8Array>) {
+  const destroy = (input as { destroy?: unknown }).destroy;
+  if (typeof destroy === 'function') {
+    destroy.call(input);
+  } else {
+    source.return?.().catch(() => undefined);
   }
 }
 
+/** 1536 → "1.5 KiB"; exact units stay whole ("2048 MiB"). */
+function sizeText(bytes: number): string {
+  if (!Number.isFinite(bytes)) {
+    return String(bytes);
+  }
+  const [unit, scale] = bytes >= MiB ? ['MiB', MiB] : bytes >= 1024 ? ['KiB', 1024] : ['bytes', 1];
+  const value = bytes / (scale as number);
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
+/** A read failure as one sentence without the server path that Node's own message (`EACCES: …, open '/…'`) holds. */
 function readError(e: unknown): ProfileInputError {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') {
-    return new ProfileInputError(`no such file: ${err.path ?? ''}`.trim(), 'not-found');
+  if (err?.code === 'ENOENT') {
+    return new ProfileInputError('the profile does not exist (it may have been removed)', 'not-found');
   }
-  if (err.code === 'EISDIR') {
+  if (err?.code === 'EISDIR') {
     return new ProfileInputError('the path is a directory, not a profile', 'unreadable');
   }
-  return new ProfileInputError(`cannot read the profile: ${err.message}`, 'unreadable');
+  return new ProfileInputError(`cannot read the profile: ${errnoText(e)}`, 'unreadable');
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EIO: 'an input/output error',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  EINVAL: 'it cannot be read as a file',
+  ESPIPE: 'it cannot be read as a file',
+  EAGAIN: 'the input is not ready (non-blocking)',
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused',
+  ETIMEDOUT: 'the connection timed out',
+  EPIPE: 'the input was closed',
+  ABORT_ERR: 'reading was cancelled',
+  ERR_STREAM_PREMATURE_CLOSE: 'the input was closed before its end',
+};
+
+/** err.code as words; never err.message (for fs errors it names the path). */
+function errnoText(e: unknown): string {
+  const err = e as (NodeJS.ErrnoException & { name?: string }) | undefined;
+  if (err?.name === 'AbortError') {
+    return ERRNO_TEXT.ABORT_ERR;
+  }
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  if (code === undefined) {
+    return 'the input failed';
+  }
+  return ERRNO_TEXT[code] ?? (/^E[A-Z0-9_]+$/.test(code) ? `error ${code}` : 'the input failed');
 }

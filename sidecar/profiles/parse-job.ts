@@ -13,10 +13,21 @@ export interface ParseRequest {
   storage: StorageSettings;
   key: string;
   maxBytes: number;
+  /** Largest decompressed ÷ compressed ratio (0: no limit). */
+  maxRatio: number;
 }
 
 export type FailureKind =
-  'not-found' | 'timeout' | 'unavailable' | 'denied' | 'bad-key' | 'too-large' | 'unsupported' | 'corrupt' | 'internal';
+  | 'not-found'
+  | 'timeout'
+  | 'unavailable'
+  | 'denied'
+  | 'bad-key'
+  | 'too-large'
+  | 'unsupported'
+  | 'corrupt'
+  | 'internal'
+  | 'shutdown';
 
 export type ParseResponse =
   | { id: number; type: 'progress'; bytesRead: number; totalBytes: number }

@@ -26,6 +26,7 @@ async function parse(request: ParseRequest): Promise<ParseResponse> {
   const store = await parseStream(body, {
     totalBytes: info.size,
     maxBytes: request.maxBytes,
+    maxRatio: request.maxRatio,
     onProgress: (bytesRead, totalBytes) => {
       const now = Date.now();
       if (now - lastPost > 100) {

@@ -2,6 +2,10 @@
  * Parse once, serve many: resolves a profile id to its current object version (re-checked every `revalidateMs`),
  * loads it at most once per version (single-flight: 50 concurrent first requests → one download and one parse),
  * keeps parsed stores in an LRU bounded by bytes, and shares work with other replicas through `<key>.idx` files.
+ *
+ * Every other piece of state is bounded too, so no stream of requests can grow memory: known versions and missing
+ * ids live in LRUs, and failures are remembered per version — for good when the bytes themselves are the problem
+ * (too large, corrupt: the same ETag fails the same way), briefly for anything else, never for storage trouble.
  */
 import { LRUCache } from 'lru-cache';
 import { decodeStore, encodeStore, ProfileStore, storeByteSize } from '../../src/profile';
@@ -41,13 +45,27 @@ export interface ProfileServiceEvents {
   indexWriteFailed?(key: string, message: string): void;
 }
 
-const FAILURE_TTL_MS = 30_000;
+/** A failure of the parser itself (a crash) may not recur: retried after this long. */
+const TRANSIENT_FAILURE_TTL_MS = 30_000;
+/** Failures the bytes cause (too large, corrupt, unsupported) recur for the same version: kept this long. */
+const CONTENT_FAILURE_TTL_MS = 24 * 3600_000;
+const CONTENT_FAILURES: ReadonlyArray<ParseFailure['kind']> = ['too-large', 'corrupt', 'unsupported'];
+const STORAGE_FAILURES: ReadonlyArray<ParseFailure['kind']> = ['timeout', 'unavailable', 'denied', 'shutdown'];
+/** Known object versions, and ids found missing (kept apart, so a flood of bad ids cannot evict the good ones). */
+const MAX_VERSIONS = 10_000;
+const MAX_MISSING = 2_000;
+const MAX_FAILURES = 10_000;
+
+type Failure = Extract<ParseState, { state: 'failed' }>;
 
 export class ProfileService {
   private readonly cache: LRUCache<string, LoadedProfile>;
   private readonly inflight = new Map<string, Promise<LoadedProfile>>();
-  private readonly versions = new Map<string, { info: ObjectInfo | undefined; checkedAt: number }>();
-  private readonly states = new Map<string, ParseState & { at: number }>();
+  private readonly versions = new LRUCache<string, { info: ObjectInfo }>({ max: MAX_VERSIONS });
+  private readonly missing: LRUCache<string, true>;
+  /** Parse progress of loads in flight (bounded by `inflight`). */
+  private readonly progress = new Map<string, Extract<ParseState, { state: 'parsing' }>>();
+  private readonly failures = new LRUCache<string, Failure>({ max: MAX_FAILURES, ttlAutopurge: false });
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -59,6 +77,13 @@ export class ProfileService {
       maxSize: options.cacheBytes,
       sizeCalculation: (p) => Math.max(1, p.bytes),
     });
+    // A missing id is re-checked as often as a known one is revalidated (at least every second).
+    this.missing = new LRUCache({ max: MAX_MISSING, ttl: Math.max(1, Math.min(options.revalidateMs, 1000)) });
+  }
+
+  /** How many entries the bookkeeping holds (for /metrics and the load checks). */
+  get trackedEntries(): number {
+    return this.versions.size + this.missing.size + this.failures.size + this.progress.size + this.inflight.size;
   }
 
   get cachedBytes(): number {
@@ -71,18 +96,26 @@ export class ProfileService {
 
   /** The object's current version; StorageError('not-found') when it is gone. */
   async current(key: string): Promise<ObjectInfo> {
-    const now = Date.now();
-    const known = this.versions.get(key);
-    let info = known && now - known.checkedAt < this.options.revalidateMs ? known.info : undefined;
-    if (!known || now - known.checkedAt >= this.options.revalidateMs) {
-      info = await this.storage.head(key).catch((e) => {
-        this.events.storageError?.(e instanceof StorageError ? e.kind : 'unavailable');
-        throw e;
-      });
-      this.versions.set(key, { info, checkedAt: now });
-    }
-    if (!info) {
+    if (this.missing.has(key)) {
       throw new StorageError('not-found', `no profile ${key}`);
+    }
+    const known = this.versions.get(key);
+    if (known) {
+      return known.info;
+    }
+    const info = await this.storage.head(key).catch((e) => {
+      this.events.storageError?.(e instanceof StorageError ? e.kind : 'unavailable');
+      throw e;
+    });
+    if (!info) {
+      this.versions.delete(key);
+      if (this.options.revalidateMs > 0) {
+        this.missing.set(key, true);
+      }
+      throw new StorageError('not-found', `no profile ${key}`);
+    }
+    if (this.options.revalidateMs > 0) {
+      this.versions.set(key, { info }, { ttl: this.options.revalidateMs });
     }
     return info;
   }
@@ -99,8 +132,8 @@ export class ProfileService {
       this.events.cacheHit?.();
       return hit;
     }
-    const failed = this.states.get(id);
-    if (failed?.state === 'failed' && Date.now() - failed.at < FAILURE_TTL_MS) {
+    const failed = this.failures.get(id);
+    if (failed) {
       throw new ParseFailure(failed.kind, failed.message);
     }
     let pending = this.inflight.get(id);
@@ -118,39 +151,54 @@ export class ProfileService {
   }
 
   state(key: string, etag: string): ParseState | undefined {
-    return this.states.get(versionId(key, etag));
+    const id = versionId(key, etag);
+    return this.progress.get(id) ?? this.failures.get(id);
   }
 
   private async loadVersion(key: string, info: ObjectInfo): Promise<LoadedProfile> {
     const started = performance.now();
     const id = versionId(key, info.etag);
-    let loaded = await this.loadIndex(key, info);
-    if (!loaded) {
-      this.states.set(id, { state: 'parsing', bytesRead: 0, totalBytes: info.size, at: Date.now() });
-      try {
+    let loaded: LoadedProfile | undefined;
+    try {
+      loaded = await this.loadIndex(key, info);
+      if (!loaded) {
+        this.progress.set(id, { state: 'parsing', bytesRead: 0, totalBytes: info.size });
         const result = await this.pool.parse(key, (bytesRead, totalBytes) =>
-          this.states.set(id, { state: 'parsing', bytesRead, totalBytes, at: Date.now() })
+          this.progress.set(id, { state: 'parsing', bytesRead, totalBytes })
         );
         loaded = this.wrap(key, { ...info, ...result.info, metadata: info.metadata }, result.store, 'parse');
-      } catch (e) {
-        const failure = e instanceof ParseFailure ? e : new ParseFailure('internal', (e as Error).message);
-        if (['timeout', 'unavailable', 'denied'].includes(failure.kind)) {
-          this.events.storageError?.(failure.kind);
-          this.states.delete(id); // storage trouble is not the profile's fault: retry on the next request
-        } else {
-          this.states.set(id, { state: 'failed', kind: failure.kind, message: failure.message, at: Date.now() });
+        if (this.options.writeIndex) {
+          this.writeIndex(key, loaded);
         }
-        throw failure;
       }
-      if (this.options.writeIndex) {
-        this.writeIndex(key, loaded);
+      if (loaded.bytes > this.options.cacheBytes) {
+        // Kept outside the cache it would be parsed again on every request: say so once, for this version.
+        throw new ParseFailure(
+          'too-large',
+          `${key} needs ${mib(loaded.bytes)} MiB once parsed, more than the ${mib(this.options.cacheBytes)} MiB ` +
+            'the sidecar may keep (--cache-memory-mb): raise it to view this profile'
+        );
       }
+    } catch (e) {
+      this.remember(id, e instanceof ParseFailure ? e : new ParseFailure('internal', (e as Error).message));
+      throw e instanceof ParseFailure ? e : new ParseFailure('internal', (e as Error).message);
+    } finally {
+      this.progress.delete(id);
     }
-    this.states.delete(id);
     this.events.parsed?.((performance.now() - started) / 1000, loaded.loadedFrom);
     // The object may have changed between HEAD and GET: file it under the version actually read.
     this.cache.set(versionId(key, loaded.info.etag), loaded);
     return loaded;
+  }
+
+  private remember(id: string, failure: ParseFailure) {
+    if (STORAGE_FAILURES.includes(failure.kind)) {
+      // Storage trouble is not the profile's fault: retry on the next request.
+      this.events.storageError?.(failure.kind);
+      return;
+    }
+    const ttl = CONTENT_FAILURES.includes(failure.kind) ? CONTENT_FAILURE_TTL_MS : TRANSIENT_FAILURE_TTL_MS;
+    this.failures.set(id, { state: 'failed', kind: failure.kind, message: failure.message }, { ttl });
   }
 
   private wrap(key: string, info: ObjectInfo, store: ProfileStore, from: LoadedProfile['loadedFrom']): LoadedProfile {
@@ -188,6 +236,10 @@ export class ProfileService {
       .put(key + INDEX_SUFFIX, encodeStore(loaded.store, loaded.info.etag))
       .catch((e) => this.events.indexWriteFailed?.(key, (e as Error).message));
   }
+}
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(0);
 }
 
 function versionId(key: string, etag: string): string {

@@ -1,6 +1,7 @@
 /**
  * A fixed set of persistent parse workers with a FIFO queue. A worker that dies fails its job and is replaced; the
- * service keeps serving.
+ * service keeps serving. A worker whose parse failed on the input (too large, corrupt) is replaced too: V8 keeps the
+ * heap a big failed parse grew, and a fresh worker costs ~30 ms.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export class ParseFailure extends Error {
     super(message);
   }
 }
+
+const RECYCLE_AFTER: readonly FailureKind[] = ['too-large', 'corrupt', 'unsupported', 'internal'];
 
 interface Job {
   request: ParseRequest;
@@ -50,6 +53,7 @@ export class WorkerPool {
     size: number,
     private readonly storage: StorageSettings,
     private readonly maxBytes: number,
+    private readonly maxRatio: number,
     private readonly script = workerScriptPath()
   ) {
     for (let i = 0; i < size; i++) {
@@ -67,10 +71,16 @@ export class WorkerPool {
 
   parse(key: string, onProgress: Job['onProgress']): Promise<{ store: ProfileStore; info: ObjectInfo }> {
     if (this.closed) {
-      return Promise.reject(new ParseFailure('internal', 'the service is shutting down'));
+      return Promise.reject(new ParseFailure('shutdown', 'the service is shutting down'));
     }
     return new Promise((resolve, reject) => {
-      const request: ParseRequest = { id: this.nextId++, storage: this.storage, key, maxBytes: this.maxBytes };
+      const request: ParseRequest = {
+        id: this.nextId++,
+        storage: this.storage,
+        key,
+        maxBytes: this.maxBytes,
+        maxRatio: this.maxRatio,
+      };
       this.queue.push({ request, onProgress, resolve, reject });
       this.dispatch();
     });
@@ -79,7 +89,11 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) {
-      job.reject(new ParseFailure('internal', 'the service is shutting down'));
+      job.reject(new ParseFailure('shutdown', 'the service is shutting down'));
+    }
+    for (const slot of this.slots) {
+      slot.job?.reject(new ParseFailure('shutdown', 'the service is shutting down'));
+      slot.job = undefined;
     }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
@@ -108,8 +122,23 @@ export class WorkerPool {
       job.resolve({ store: message.store, info: message.info });
     } else {
       job.reject(new ParseFailure(message.kind, message.message));
+      if (RECYCLE_AFTER.includes(message.kind)) {
+        this.recycle(slot);
+      }
     }
     this.dispatch();
+  }
+
+  /** Replaces an idle worker with a fresh one (its heap goes with it). */
+  private recycle(slot: Slot) {
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || this.closed) {
+      return;
+    }
+    slot.worker.removeAllListeners();
+    slot.worker.on('error', () => undefined);
+    void slot.worker.terminate();
+    this.slots[index] = this.spawn();
   }
 
   private onExit(slot: Slot, reason: string) {

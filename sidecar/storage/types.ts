@@ -9,6 +9,11 @@ export interface ObjectInfo {
   lastModified: Date;
   /** User metadata (S3 `x-amz-meta-*`, names lower-case without the prefix). Only from head/get, not list. */
   metadata?: Record<string, string>;
+  /**
+   * Set only on a listing entry for a folder (key ending in `/`) that could not be listed — one sentence, no server
+   * paths — so the catalog reports it instead of silently leaving its profiles out.
+   */
+  listingError?: string;
 }
 
 export interface ObjectStorage {
@@ -21,6 +26,8 @@ export interface ObjectStorage {
   /** The object's bytes as a stream. Throws StorageError('not-found') when it does not exist. */
   get(key: string, signal?: AbortSignal): Promise<{ info: ObjectInfo; body: AsyncIterable<Uint8Array> }>;
   put(key: string, bytes: Uint8Array, metadata?: Record<string, string>): Promise<void>;
+  /** Resolves when the storage root is reachable and readable; throws StorageError (one sentence) when it is not. */
+  probe(signal?: AbortSignal): Promise<void>;
 }
 
 export type StorageErrorKind = 'not-found' | 'timeout' | 'unavailable' | 'denied' | 'bad-key';

@@ -179,7 +179,13 @@ class CallTree {
   }
 
   /** A stack deeper than MAX_FLAME_DEPTH: its outermost and innermost frames, and one frame saying how many are left out. */
-  private deepNodeFor(store: ProfileStore, memo: Map<number, number>, top: number, stack: number, java: boolean): number {
+  private deepNodeFor(
+    store: ProfileStore,
+    memo: Map<number, number>,
+    top: number,
+    stack: number,
+    java: boolean
+  ): number {
     const s = store.stacks;
     const inner: number[] = [];
     let n = stack;
@@ -323,15 +329,11 @@ class CallTree {
       out.valueRight = new Float64Array(kept);
       out.selfRight = new Float64Array(kept);
     }
-    // Depth-first, siblings in name order (stable across ranges, like FlameGraph): rank the names once, then sort
-    // siblings by rank.
-    const labelRank = new Int32Array(this.labels.length);
-    this.labels
-      .map((label, id) => [label, id] as const)
-      .sort((a, b) => compare(a[0], b[0]))
-      .forEach(([, id], rank) => (labelRank[id] = rank));
-    yield;
-    const rankOf = (node: number) => labelRank[this.labelOf[node]];
+    // Depth-first, siblings in name order (stable across ranges, like FlameGraph). Only siblings are compared: most
+    // nodes have one child, and sorting every distinct name up front costs more than the rest of the pass.
+    const labels = this.labels;
+    const labelOf = this.labelOf;
+    const byNameDescending = (a: number, b: number) => compare(labels[labelOf[b]], labels[labelOf[a]]);
     const stackNode = new Int32Array(kept);
     const stackLevel = new Int32Array(kept);
     let top = 0;
@@ -354,7 +356,10 @@ class CallTree {
       out.kind.push(this.kindOf[n]);
       i++;
       // Pushed in reverse name order, so they pop in name order.
-      const kids = childList.subarray(childStart[n], childStart[n + 1]).sort((a, b) => rankOf(b) - rankOf(a));
+      const kids = childList.subarray(childStart[n], childStart[n + 1]);
+      if (kids.length > 1) {
+        kids.sort(byNameDescending);
+      }
       for (let k = 0; k < kids.length; k++) {
         stackNode[top] = kids[k];
         stackLevel[top] = level + 1;

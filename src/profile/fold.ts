@@ -6,6 +6,7 @@
  */
 import { contextMask, SampleFilter, weightByContext } from './filter';
 import { demangleRustLegacy } from './rust-demangle';
+import { runToEnd, Sliced, SLICE_STEPS } from './sliced';
 import { ProfileStore, sampleRange } from './store';
 import { TupleInterner } from './tuple-interner';
 
@@ -44,6 +45,11 @@ export interface FoldedStack {
 
 /** Folded stacks, sorted bytewise like the perl script's output. */
 export function foldStacks(store: ProfileStore, options: FoldOptions = {}): FoldedStack[] {
+  return runToEnd(foldStacksSliced(store, options));
+}
+
+/** foldStacks as a sliced computation (see sliced.ts). */
+export function* foldStacksSliced(store: ProfileStore, options: FoldOptions = {}): Sliced<FoldedStack[]> {
   const kernel = options.kernel || options.all;
   const jit = options.jit || options.all;
   const filter: SampleFilter = {
@@ -85,15 +91,24 @@ export function foldStacks(store: ProfileStore, options: FoldOptions = {}): Fold
     }
     const pair = pairs.intern2(root, c.stack[i]);
     pairWeight[pair] = (pairWeight[pair] ?? 0) + w;
+    if ((i & (SLICE_STEPS - 1)) === 0) {
+      yield;
+    }
   }
   // Each line is built flat (one join), so the sort compares flat strings; byte strings compare as bytes. Lines that
   // render alike (one name in two DSOs) are then merged.
   const lines: FoldedStack[] = [];
   const parts: string[] = [];
   const s = store.stacks;
+  let steps = 0;
   for (let p = 0; p < pairs.size; p++) {
     const root = pairs.get(p, 0);
     parts.length = 0;
+    steps += s.depth[pairs.get(p, 1)] + 1;
+    if (steps >= SLICE_STEPS) {
+      steps = 0;
+      yield;
+    }
     for (let n = pairs.get(p, 1); n !== 0; n = s.parent[n]) {
       const text = renderer.frame(s.frame[n], rootJava[root]);
       if (text !== null) {
@@ -103,7 +118,9 @@ export function foldStacks(store: ProfileStore, options: FoldOptions = {}): Fold
     parts.push(rootNames[root]);
     lines.push({ stack: parts.reverse().join(';'), weight: pairWeight[p] });
   }
+  yield;
   lines.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  yield;
   const merged: FoldedStack[] = [];
   for (const line of lines) {
     const last = merged[merged.length - 1];

@@ -53,7 +53,7 @@ export function computeHeatmap(store: ProfileStore, options: HeatmapOptions = {}
   const columns = Math.max(0, endColumn - firstColumn);
   if (columns * rows > MAX_CELLS) {
     throw new HeatmapError(
-      `the profile spans ${columns} seconds: too many for one heat map of ${rows} rows; ask for a shorter range (fromSec/toSec)`
+      `the profile spans ${columns} seconds: too many for one heat map of ${rows} rows; ask for a shorter time range`
     );
   }
   const counts = new Float64Array(columns * rows);

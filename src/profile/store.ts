@@ -34,7 +34,14 @@ export interface ProfileHeader {
 }
 
 export interface ParseWarning {
-  code: 'garbage-line' | 'bad-frame-line' | 'missing-timestamp' | 'truncated' | 'mixed-timestamps' | 'no-samples';
+  code:
+    | 'garbage-line'
+    | 'bad-frame-line'
+    | 'missing-timestamp'
+    | 'bad-timestamp'
+    | 'truncated'
+    | 'mixed-timestamps'
+    | 'no-samples';
   message: string;
   count: number;
   /** 1-based line number of the first occurrence, when known. */

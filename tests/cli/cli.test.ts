@@ -15,7 +15,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseProfile } from '../../src/profile';
+import { DEFAULT_MAX_RATIO, MiB } from '../../sidecar/io/limits';
+import { parseStream, ProfileInputError } from '../../sidecar/io/read-profile';
 import { PERF_FIXTURES } from '../helpers/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -318,5 +322,235 @@ describe('usage errors', () => {
     expectOneLineError(bogus, 2, /kernel/);
     expectOneLineError(command, 2, /fold/);
     expectOneLineError(twoFiles, 2);
+  });
+});
+
+describe('input limits (hostile input)', () => {
+  /**
+   * A gzip bomb: `a\n` lines, 30 gzip members of 10 MiB each (one stream to zlib), 300 MiB from ~300 KiB: ~1000×.
+   * Built member by member so the test never holds the 300 MiB.
+   */
+  function gzipBomb(): Buffer {
+    const member = gzipSync(Buffer.alloc(10 * MiB, 'a\n'), { level: 9 });
+    return Buffer.concat(Array.from({ length: 30 }, () => member));
+  }
+
+  /** One real, timed sample repeated: a legitimate profile that still compresses ~1000× (`count` samples). */
+  const SAMPLE = 'app 7/7 [000] 1.000001: cycles:\n\t4005d0 spin (/bin/app)\n\n';
+  function repeatedSamples(bytes: number): { text: Buffer; count: number } {
+    const count = Math.floor(bytes / SAMPLE.length);
+    return { text: Buffer.alloc(count * SAMPLE.length, SAMPLE), count };
+  }
+
+  describe('parseStream --max-ratio check', () => {
+    it('refuses a real gzip bomb after a few MiB, pulling little of the input, and releases the source', async () => {
+      const bomb = gzipBomb();
+      expect(bomb.length).toBeLessThan(MiB);
+      let pulled = 0;
+      let released = false;
+      async function* pieces(): AsyncGenerator<Uint8Array> {
+        try {
+          for (let i = 0; i < bomb.length; i += 16 * 1024) {
+            pulled += Math.min(16 * 1024, bomb.length - i);
+            yield bomb.subarray(i, i + 16 * 1024);
+          }
+        } finally {
+          released = true;
+        }
+      }
+      let progress = 0;
+      const error = await parseStream(pieces(), {
+        maxRatio: DEFAULT_MAX_RATIO,
+        onProgress: (read) => (progress = read),
+      }).catch((e) => e);
+      expect(error).toBeInstanceOf(ProfileInputError);
+      expect(error.code).toBe('too-large');
+      expect(error.message).toMatch(/^the gzip data expands more than 100× \(a decompression bomb\?\)/);
+      expect(error.message).toMatch(/--max-ratio/);
+      expect(error.message).not.toMatch(/\n/);
+      // Refused at ~18 MiB of output, i.e. ~18 KiB of input: far from the whole bomb.
+      expect(pulled).toBeLessThan(bomb.length / 2);
+      expect(progress).toBe(pulled);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(released).toBe(true);
+    });
+
+    it('refuses one in-memory chunk too (the ratio counts what zlib consumed, not what was read)', async () => {
+      const error = await parseStream(Readable.from([gzipBomb()]), { maxRatio: 100 }).catch((e) => e);
+      expect(error).toBeInstanceOf(ProfileInputError);
+      expect(error.message).toMatch(/expands more than 100×/);
+    });
+
+    it('passes a real 46×-compressible fixture at 100× even without slack, refuses it at 40×; 0 is no limit', async () => {
+      const text = readFileSync(fixture('perf-funcab-pid-01.txt'));
+      const gz = gzipSync(text, { level: 9 });
+      // gzip -9 makes 46×, zlib's level 9 about 48×: a legitimate profile near the top of the real range.
+      expect(text.length / gz.length).toBeGreaterThan(45);
+      expect(text.length / gz.length).toBeLessThan(50);
+      const expected = parseProfile(text).sampleCount;
+      const parse = (maxRatio: number) =>
+        parseStream(Readable.from([gz]), { maxRatio, ratioSlackBytes: 0 }).then(
+          (store) => store.sampleCount,
+          (e: ProfileInputError) => e.code
+        );
+      expect(await parse(100)).toBe(expected);
+      expect(await parse(40)).toBe('too-large');
+      expect(await parse(0)).toBe(expected);
+      // The default slack lets small inputs through whatever their ratio.
+      expect((await parseStream(Readable.from([gz]), { maxRatio: 2 })).sampleCount).toBe(expected);
+    });
+
+    it('keeps maxBytes and the truncated-gzip behaviour', async () => {
+      const text = readFileSync(fixture('perf-funcab-pid-01.txt'));
+      const gz = gzipSync(text);
+      const tooLarge = await parseStream(Readable.from([gz]), { maxBytes: 1000, maxRatio: 100 }).catch((e) => e);
+      expect(tooLarge).toBeInstanceOf(ProfileInputError);
+      expect(tooLarge.code).toBe('too-large');
+      expect(tooLarge.message).toMatch(/larger than the 1000 bytes limit/);
+      const partial = await parseStream(Readable.from([gz.subarray(0, gz.length - 100)]), { maxRatio: 100 });
+      expect(partial.warnings.map((w) => w.code)).toContain('truncated');
+      expect(partial.sampleCount).toBeGreaterThan(0);
+    });
+
+    it('reports a read error without the server path Node puts in its message', async () => {
+      const secret = '/srv/secret/profiles/p.txt';
+      const failing = new Readable({
+        read() {
+          this.destroy(
+            Object.assign(new Error(`EACCES: permission denied, open '${secret}'`), {
+              code: 'EACCES',
+              errno: -13,
+              syscall: 'open',
+              path: secret,
+            })
+          );
+        },
+      });
+      const error = await parseStream(failing).catch((e) => e);
+      expect(error).toBeInstanceOf(ProfileInputError);
+      expect(error.message).toBe('cannot read the profile: permission denied');
+      const missing = new Readable({
+        read() {
+          this.destroy(
+            Object.assign(new Error(`ENOENT: no such file, open '${secret}'`), { code: 'ENOENT', path: secret })
+          );
+        },
+      });
+      const gone = await parseStream(missing).catch((e) => e);
+      expect(gone.code).toBe('not-found');
+      expect(gone.message).not.toContain('/srv');
+    });
+  });
+
+  describe('--max-mb and --max-ratio', () => {
+    let bomb: string;
+    let dense: string;
+    let denseCount: number;
+    let plain: string;
+    beforeAll(() => {
+      bomb = join(tmp, 'bomb.txt.gz');
+      writeFileSync(bomb, gzipBomb());
+      // 40 MiB of real samples at ~1000×: refused by default, read in full with --max-ratio 0.
+      const { text, count } = repeatedSamples(40 * MiB);
+      dense = join(tmp, 'dense.txt.gz');
+      writeFileSync(dense, gzipSync(text, { level: 9 }));
+      denseCount = count;
+      // 3 MiB of plain text.
+      plain = join(tmp, 'example-perf-stacks.txt');
+      writeFileSync(plain, gunzipSync(readFileSync(fixture('example-perf-stacks.txt.gz'))));
+    });
+
+    it('a gzip bomb: exit 1, one line naming the ratio and the option, no path (file and stdin)', async () => {
+      const [collapse, info, stdin] = await Promise.all([
+        flamescope(['collapse', bomb]),
+        flamescope(['info', bomb]),
+        flamescope(['heatmap', '-'], readFileSync(bomb)),
+      ]);
+      for (const r of [collapse, info, stdin]) {
+        expectOneLineError(
+          r,
+          1,
+          /^flamescope: the gzip data expands more than 100× \(a decompression bomb\?\).*--max-ratio/
+        );
+        expect(r.stderr).not.toContain(tmp);
+      }
+    });
+
+    it('--max-ratio 0 turns the check off: 40 MiB of real samples at ~1000× are read in full', async () => {
+      const [refused, off, high] = await Promise.all([
+        flamescope(['info', dense]),
+        flamescope(['info', '--max-ratio', '0', dense]),
+        flamescope(['info', '--max-ratio', '5000', dense]),
+      ]);
+      expectOneLineError(refused, 1, /expands more than 100×/);
+      for (const r of [off, high]) {
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        const info = JSON.parse(r.stdout.toString('utf8'));
+        expect(info.samples).toBe(denseCount);
+        expect(info.bytes).toBe(denseCount * SAMPLE.length);
+      }
+    });
+
+    it('--max-mb caps the decompressed size: exit 1 above it, plain or gzip; fine below', async () => {
+      const [plainOver, gzOver, under, stdinOver] = await Promise.all([
+        flamescope(['collapse', '--max-mb', '1', plain]),
+        flamescope(['info', '--max-mb', '1', fixture('example-perf-stacks.txt.gz')]),
+        flamescope(['info', '--max-mb', '4', plain]),
+        flamescope(['view', '--max-mb', '1', '-'], readFileSync(plain)),
+      ]);
+      for (const r of [plainOver, gzOver, stdinOver]) {
+        expectOneLineError(r, 1, /^flamescope: the profile is larger than the 1 MiB limit.*--max-mb/);
+      }
+      expect(under.status).toBe(0);
+      expect(JSON.parse(under.stdout.toString('utf8')).samples).toBe(1315);
+    });
+
+    it('refuses bad limit values as usage errors, before reading anything', async () => {
+      const [mb, ratio, word] = await Promise.all([
+        flamescope(['info', '--max-mb', '0', plain]),
+        flamescope(['info', '--max-ratio=-1', plain]),
+        flamescope(['heatmap', '--max-ratio', 'lots', plain]),
+      ]);
+      expectOneLineError(mb, 2, /--max-mb/);
+      expectOneLineError(ratio, 2, /--max-ratio/);
+      expectOneLineError(word, 2, /--max-ratio/);
+    });
+  });
+
+  describe('--rows and --from/--to', () => {
+    it(`--rows above the maximum is bad usage (exit 2, one line), for heatmap and view; the maximum itself works`, async () => {
+      const test01 = fixture('flamescope/perf.test01');
+      const [heatmap, view, max] = await Promise.all([
+        flamescope(['heatmap', '--rows', '1001', test01]),
+        flamescope(['view', '--rows', '1001', test01]),
+        flamescope(['heatmap', '--rows', '1000', test01]),
+      ]);
+      expectOneLineError(heatmap, 2, /--rows must be an integer from 1 to 1000, got "1001"/);
+      expectOneLineError(view, 2, /--rows/);
+      expect(max.status).toBe(0);
+      expect(JSON.parse(max.stdout.toString('utf8')).rows).toBe(1000);
+    });
+
+    it('heat-map range errors speak of --from/--to, never the engine’s fromSec/toSec', async () => {
+      // Two samples 10⁸ s apart: too many seconds for one heat map, whatever the rows.
+      const span = join(tmp, 'span.txt');
+      writeFileSync(
+        span,
+        'app 7 1.000001: cycles:\n\t1 a (/bin/app)\n\napp 7 100000000.000001: cycles:\n\t1 b (/bin/app)\n\n'
+      );
+      const [backwards, tooLong, narrowed] = await Promise.all([
+        flamescope(['heatmap', '--from', '5', '--to', '2', fixture('flamescope/perf.test01')]),
+        flamescope(['heatmap', span]),
+        flamescope(['heatmap', '--from', '0', '--to', '10', span]),
+      ]);
+      expectOneLineError(backwards, 2, /--to \(2\) is before --from \(5\)/);
+      expectOneLineError(tooLong, 1, /shorter time range with --from\/--to/);
+      for (const r of [backwards, tooLong]) {
+        expect(r.stderr).not.toMatch(/fromSec|toSec/);
+      }
+      expect(narrowed.status).toBe(0);
+      expect(JSON.parse(narrowed.stdout.toString('utf8')).columns).toBe(10);
+    });
   });
 });

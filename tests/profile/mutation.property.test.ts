@@ -34,6 +34,7 @@ const WARNING_CODES: Array<ParseWarning['code']> = [
   'garbage-line',
   'bad-frame-line',
   'missing-timestamp',
+  'bad-timestamp',
   'truncated',
   'mixed-timestamps',
   'no-samples',

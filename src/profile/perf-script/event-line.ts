@@ -6,8 +6,9 @@
  * where every field but comm may be missing (`-F`), comm may hold spaces and digits (`Worker 1`, `C2 CompilerThre`)
  * and may be right-aligned, separators are runs of spaces or TABs (simpleperf), and the payload is a tracepoint's
  * arguments or, without call chains, the single frame. We anchor on the timestamp and read leftwards, so
- * `Worker 1 123/124 [000] 1.5: cycles:` gives comm `Worker 1`; without a timestamp we anchor on the event.
- * Byte-level: it runs once per sample.
+ * `Worker 1 123/124 [000] 1.5: cycles:` gives comm `Worker 1`; without a timestamp we anchor on the event. A
+ * negative timestamp (`-1.5:`, which perf never prints) is still the timestamp, flagged `badTimestamp` so the sample
+ * can be dropped, never an event named `-1.5`. Byte-level: it runs once per sample.
  */
 import { isBlank, isDigit } from '../bytes';
 
@@ -17,10 +18,12 @@ export interface EventLine {
   pid: number;
   tid: number;
   cpu: number;
-  /** -1 when there is no timestamp. */
+  /** -1 when there is no timestamp (or a bad one). */
   sec: number;
   nsec: number;
   fracDigits: number;
+  /** The timestamp field is there but unusable (negative): sec is -1 and the sample should be dropped. */
+  badTimestamp: boolean;
   /** 1 when absent. */
   period: number;
   eventStart: number;
@@ -43,6 +46,8 @@ export function parseEventLine(buf: Uint8Array, start: number, end: number, out:
   let n = 0;
   let p = start;
   let timeToken = -1;
+  // A negative timestamp is only the anchor if no good one follows (a comm may look like `-1.5:` too).
+  let negativeToken = -1;
   while (p < end && n < MAX_TOKENS) {
     while (p < end && isBlank(buf[p])) {
       p++;
@@ -79,7 +84,15 @@ export function parseEventLine(buf: Uint8Array, start: number, end: number, out:
       }
       break;
     }
+    if (negativeToken < 0 && buf[s] === 45 /* - */ && isTimestampToken(buf, s + 1, p)) {
+      negativeToken = n;
+    }
     n++;
+  }
+  out.badTimestamp = false;
+  if (timeToken < 0 && negativeToken >= 0) {
+    timeToken = negativeToken;
+    out.badTimestamp = true;
   }
   if (n < 2 && timeToken < 0) {
     return false;
@@ -92,7 +105,9 @@ export function parseEventLine(buf: Uint8Array, start: number, end: number, out:
   out.fracDigits = 0;
   out.cpu = -1;
   if (timeToken >= 0) {
-    parseTimestamp(buf, tokStart[timeToken], tokEnd[timeToken] - 1, out);
+    if (!out.badTimestamp) {
+      parseTimestamp(buf, tokStart[timeToken], tokEnd[timeToken] - 1, out);
+    }
     let k = timeToken - 1;
     out.todStart = out.todEnd = -1;
     if (k >= 1 && isClockToken(buf, tokStart[k], tokEnd[k]) && isDateToken(buf, tokStart[k - 1], tokEnd[k - 1])) {

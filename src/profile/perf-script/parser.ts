@@ -29,6 +29,8 @@ export class PerfScriptParser implements ProfileParser {
   private lineNo = 0;
   private seenSample = false;
   private inSample = false;
+  /** The sample being read is dropped (a bad timestamp): its frame lines are consumed, not interned. */
+  private skipSample = false;
   private readonly ev: EventLine = {
     commStart: 0,
     commEnd: 0,
@@ -38,6 +40,7 @@ export class PerfScriptParser implements ProfileParser {
     sec: -1,
     nsec: 0,
     fracDigits: 0,
+    badTimestamp: false,
     period: 1,
     eventStart: -1,
     eventEnd: -1,
@@ -173,7 +176,7 @@ export class PerfScriptParser implements ProfileParser {
       return;
     }
     if (this.inSample) {
-      if (this.frameLine(buf, first, end)) {
+      if (this.skipSample ? isFrameLine(buf, first, end) : this.frameLine(buf, first, end)) {
         return;
       }
       if (parseEventLine(buf, start, end, this.ev)) {
@@ -196,6 +199,12 @@ export class PerfScriptParser implements ProfileParser {
     this.seenSample = true;
     this.inSample = true;
     this.depth = 0;
+    this.skipSample = ev.badTimestamp;
+    if (ev.badTimestamp) {
+      // Nothing of it is kept (no thread, event or frames that no sample uses).
+      this.b.warn('bad-timestamp', 'samples with a negative timestamp were skipped', this.lineNo);
+      return;
+    }
     this.sec = ev.sec;
     this.nsec = ev.nsec;
     if (ev.sec >= 0) {
@@ -218,6 +227,11 @@ export class PerfScriptParser implements ProfileParser {
   }
 
   private endSample() {
+    if (this.skipSample) {
+      this.skipSample = false;
+      this.inSample = false;
+      return;
+    }
     const stack = this.b.stackId(this.stack, this.depth);
     this.b.addSample(this.sec, this.nsec, stack, this.thread, this.cpu, this.event, this.period);
     this.inSample = false;
@@ -240,6 +254,7 @@ export class PerfScriptParser implements ProfileParser {
     if (addrEnd === addrStart || p >= end || !isBlank(buf[p])) {
       return false;
     }
+    // (isFrameLine below is this test alone: keep them the same.)
     while (p < end && isBlank(buf[p])) {
       p++;
     }
@@ -333,6 +348,19 @@ export class PerfScriptParser implements ProfileParser {
     }
     this.stack[this.depth++] = frame;
   }
+}
+
+/** Whether frameLine would take buf[start, end) as a frame: an address, then a blank. */
+function isFrameLine(buf: Uint8Array, start: number, end: number): boolean {
+  let p = start;
+  while (p < end && isBlank(buf[p])) {
+    p++;
+  }
+  const addrStart = p;
+  while (p < end && isHexDigit(buf[p])) {
+    p++;
+  }
+  return p > addrStart && p < end && isBlank(buf[p]);
 }
 
 /** Index of the '(' matching the ')' at `close`, or -1. */
