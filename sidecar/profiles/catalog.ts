@@ -1,7 +1,7 @@
 /**
  * The profile catalog: every object under a prefix, with what is known about it — size, version, and once parsed:
  * host, events, sample count and wall-clock span; while parsing: progress; objects that are not profiles are listed
- * as skipped, with the reason.
+ * as skipped, with the reason; folders that could not be listed as failed, with the reason.
  */
 import { timeSpan, toDisplayText } from '../../src/profile';
 import { CatalogEntry } from '../../src/dataframes/catalog';
@@ -42,6 +42,10 @@ export class Catalog {
   async list(prefix: string, range?: { from: number; to: number }, includeSkipped = true): Promise<CatalogEntry[]> {
     const entries: CatalogEntry[] = [];
     for await (const info of this.storage.list(prefix)) {
+      // A folder that could not be listed is reported in the catalog, but is never a profile to load.
+      if (info.listingError !== undefined && !includeSkipped) {
+        continue;
+      }
       const entry = this.describe(info);
       if (entry.status === 'skipped' && !includeSkipped) {
         continue;
@@ -62,6 +66,9 @@ export class Catalog {
       lastModified: info.lastModified.toISOString(),
       spanKnown: false,
     };
+    if (info.listingError !== undefined) {
+      return { ...base, size: 0, etag: '', status: 'failed', reason: info.listingError };
+    }
     const skip = skipReason(info);
     if (skip) {
       return { ...base, status: 'skipped', reason: skip };

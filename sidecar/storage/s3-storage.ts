@@ -160,6 +160,26 @@ export class S3Storage implements ObjectStorage {
     );
   }
 
+  /** One one-key listing of the root prefix: the bucket exists, answers, and lets us list. */
+  async probe(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.call(
+        () =>
+          this.client.send(
+            new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.options.prefix, MaxKeys: 1 }),
+            { abortSignal: signal }
+          ),
+        'list the profile bucket'
+      );
+    } catch (e) {
+      // A missing bucket is the whole storage being unavailable, not a profile that is not found.
+      if (e instanceof StorageError && e.kind === 'not-found') {
+        throw new StorageError('unavailable', 'cannot list the profile bucket: it does not exist');
+      }
+      throw e;
+    }
+  }
+
   private async call<T>(fn: () => Promise<T>, what: string): Promise<T> {
     try {
       return await fn();

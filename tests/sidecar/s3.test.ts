@@ -146,10 +146,22 @@ describe('sidecar over S3', () => {
     try {
       const down = await getJson(heatmapUrl(key));
       expect(down.status).toBe(502);
-      expect((await getJson(`${sidecar.url}/healthz`)).status).toBe(200);
+      // The process stays up and says the storage is unreachable (readiness, not liveness).
+      const health = await getJson(`${sidecar.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'unavailable', storageError: expect.any(String) });
     } finally {
       await s3.startProxy();
     }
+    // The storage check is reused for up to 2 s: poll until it sees the storage again.
+    let healthy = 0;
+    for (let i = 0; i < 60 && healthy !== 200; i++) {
+      healthy = (await getJson(`${sidecar.url}/healthz`)).status;
+      if (healthy !== 200) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    expect(healthy).toBe(200);
     const ok = await getJson(heatmapUrl(key));
     expect(ok.status).toBe(200);
     expect(sum(ok.body.data.values[3])).toBe(profile.samples);
