@@ -222,6 +222,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         }
       };
       reply.raw.once('close', onClose);
+      if (request.raw.socket.destroyed) {
+        onClose(); // gone before we got here: 'close' has already fired
+      }
       let release: (() => void) | undefined;
       try {
         release = await gate.enter(controller.signal);
