@@ -5,7 +5,15 @@
 import { errorMessage } from '../datasource/datasource';
 
 export type FailureKind =
-  'unreachable' | 'outside-range' | 'not-found' | 'unreadable' | 'timeout' | 'unauthorized' | 'other';
+  | 'unreachable'
+  | 'outside-range'
+  | 'not-found'
+  | 'unreadable'
+  | 'timeout'
+  | 'busy'
+  | 'storage'
+  | 'unauthorized'
+  | 'other';
 
 export interface Failure {
   kind: FailureKind;
@@ -17,6 +25,19 @@ export interface Failure {
 export function describeFailure(e: unknown): Failure {
   const status = typeof (e as { status?: unknown })?.status === 'number' ? (e as { status: number }).status : undefined;
   const message = errorMessage(e);
+  const code = (e as { data?: { error?: unknown } })?.data?.error;
+  if (typeof code === 'string' && code.startsWith('storage_')) {
+    return {
+      kind: 'storage',
+      title:
+        code === 'storage_denied' ? 'The sidecar may not read this profile' : 'The profile storage is not answering',
+      message: sentence(message),
+      status,
+    };
+  }
+  if (status === 503) {
+    return { kind: 'busy', title: 'The sidecar is busy', message: sentence(message), status };
+  }
   if (status === 0 || (status === 502 && !/profile/i.test(message))) {
     return {
       kind: 'unreachable',
@@ -47,6 +68,15 @@ export function describeFailure(e: unknown): Failure {
     return { kind: 'unreadable', title: 'This profile cannot be shown', message: sentence(message), status };
   }
   return { kind: 'other', title: 'Something went wrong', message: sentence(message), status };
+}
+
+/**
+ * Whether to ask again, and after how long: a 504 means the sidecar is still parsing (ask at once: it already waited),
+ * a 503 that it is busy (wait as its Retry-After says, 2 s). Anything else is an answer.
+ */
+export function retryDelayMs(e: unknown): number | undefined {
+  const status = (e as { status?: unknown })?.status;
+  return status === 504 ? 0 : status === 503 ? 2000 : undefined;
 }
 
 /** The sidecar's messages start lower-case, as parts of a sentence. */

@@ -7,6 +7,7 @@ import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { FlameScopeDataSource } from '../datasource/datasource';
 import { FlameScopeOptions, ProfileEntry, SIDECAR_ROUTE } from '../datasource/types';
+import { retryDelayMs } from './failure';
 import { SIDECAR_DS_URL } from './runtime';
 import { instanceSettings } from './settings';
 
@@ -60,9 +61,11 @@ export async function resolveSpan(id: string): Promise<{ firstMs: number; lastMs
       }
       return { firstMs: span.from, lastMs: span.to };
     } catch (e) {
-      if ((e as { status?: number }).status !== 504 || attempt >= PARSE_RETRIES) {
+      const delay = retryDelayMs(e);
+      if (delay === undefined || attempt >= PARSE_RETRIES) {
         throw e;
       }
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }

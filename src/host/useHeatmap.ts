@@ -8,7 +8,7 @@ import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useMemo, useState } from 'react';
 import type { FlameScopeDataSource } from '../datasource/datasource';
 import { FlameScopeQuery } from '../datasource/types';
-import { describeFailure, Failure } from './failure';
+import { describeFailure, Failure, retryDelayMs } from './failure';
 import { Range } from './range';
 
 /** What the page and the panel use of a data source: the sidecar's, or one for a file opened here. */
@@ -73,7 +73,7 @@ export function toTimeRange(range: Range): TimeRange {
   return { from, to, raw: { from, to } };
 }
 
-/** How often a query that timed out (504: the sidecar is still parsing a big profile) is asked again. */
+/** How often a query that timed out (504: the sidecar is still parsing a big profile) or met a busy sidecar is asked again. */
 const TIMEOUT_RETRIES = 10;
 
 async function runWithRetries(
@@ -86,9 +86,11 @@ async function runWithRetries(
     try {
       return await ds.runQuery(query, range);
     } catch (e) {
-      if ((e as { status?: number }).status !== 504 || attempt >= TIMEOUT_RETRIES || cancelled()) {
+      const delay = retryDelayMs(e);
+      if (delay === undefined || attempt >= TIMEOUT_RETRIES || cancelled()) {
         throw e;
       }
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
