@@ -5,6 +5,7 @@
  *   node lib/bench.cjs                  generate (or reuse) bench-data/, measure, print the table; always exits 0
  *   node lib/bench.cjs --generate-only  just the profile
  *   node lib/bench.cjs --hotspots       also CPU-profile one parse and list where its time goes
+ *   node lib/bench.cjs --hardening-only just section 6 (hardening under hostile load; generates its own profiles)
  *
  * Internal modes (run in a child so peak RSS and CPU profiles cover the parse alone):
  *   --child-parse FILE          parse, print {maxRssMB, hwmMB, ms, samples}
@@ -53,6 +54,9 @@ async function main() {
   if (args[0] === '--generate-only') {
     const m = await ensureProfile(DATA_DIR, console.log);
     return args.includes('--quiet') ? undefined : console.log(describeManifest(m));
+  }
+  if (args.includes('--hardening-only')) {
+    return hardeningOnly();
   }
 
   const started = performance.now();
@@ -175,14 +179,17 @@ async function main() {
     });
   }
 
-  // 6. In the browser: brush release to the flame graph's first paint.
+  // 6. Hardening: hostile load (200 clients with slow readers, a flood of missing ids, a 200 000-frame stack).
+  rows.push(...(await hardeningRows()));
+
+  // 7. In the browser: brush release to the flame graph's first paint.
   const { brushToPaint } = await import('./browser');
   const paint = await brushToPaint(plainPath);
   rows.push(
     typeof paint === 'string'
-      ? { figure: '6 brush release → flame graph painted', measured: paint, target: 'info' }
+      ? { figure: '7 brush release → flame graph painted', measured: paint, target: 'info' }
       : {
-          figure: '6 brush release → flame graph painted',
+          figure: '7 brush release → flame graph painted',
           measured: `${paint.medianMs.toFixed(0)} ms for ${paint.nodes} frames (${paint.rangeMs} ms slice, headless Chromium)`,
           target: 'info',
         }
@@ -196,6 +203,22 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- measurements
+
+/** Section 6 (bench/hardening.ts): a sidecar process per check, on its own moderate profiles in bench-data/hardening. */
+async function hardeningRows(): Promise<Row[]> {
+  // Loaded only here, like section 5: the parse-measuring children must not carry it.
+  const { hardeningRun } = await import('./hardening');
+  const rows = await hardeningRun(DATA_DIR, console.log);
+  return rows.map((r) => ({ ...r, figure: r.figure.startsWith(' ') ? r.figure : `6 ${r.figure}` }));
+}
+
+/** `--hardening-only`: section 6 alone, for a quick run. */
+async function hardeningOnly() {
+  const started = performance.now();
+  console.log(`node ${process.version}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}\n`);
+  printTable(await hardeningRows());
+  console.log(`\nbench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
 
 /** The floor for any streaming parser in Node: read the file in the parser's chunks and find every line. */
 async function newlineScan(path: string): Promise<number> {
@@ -362,7 +385,11 @@ function fasterRow(figure: string, parse: number, t: number, min: number): Row {
 }
 
 function printTable(rows: Row[]) {
-  const w = [Math.max(...rows.map((r) => r.figure.length)), Math.max(...rows.map((r) => r.measured.length)), 8];
+  const w = [
+    Math.max(...rows.map((r) => r.figure.length)),
+    Math.max(...rows.map((r) => r.measured.length)),
+    Math.max(8, ...rows.map((r) => r.target.length)),
+  ];
   const line = (a: string, b: string, c: string, d: string) =>
     `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c.padEnd(w[2])}  ${d}`;
   console.log(line('figure', 'measured', 'target', 'result'));

@@ -115,7 +115,7 @@ export const SETTINGS: Setting[] = [
     key: 'maxResponseMb',
     flag: 'max-response-mb',
     type: 'number',
-    help: 'largest response body, MiB; also the cap on unsent response bytes held for slow clients (4×)',
+    help: 'largest response body, MiB; 2× this is the cap on unsent response bytes held for slow clients',
     defaultValue: 64,
   },
   {

@@ -65,8 +65,14 @@ export class QueryGate {
     });
   }
 
-  /** Counts `bytes` as held until the response closes (sent, or the client gone). */
+  /**
+   * Counts `bytes` as held until the response closes (sent, or the client gone); a 503 instead when that would take
+   * the bytes held for slow clients over the limit (one answer alone may always go out).
+   */
   holdUntilClosed(bytes: number, response: NodeJS.EventEmitter) {
+    if (this.unsentBytes > 0 && this.unsentBytes + bytes > this.maxUnsentBytes) {
+      throw busy('large responses are still being sent to slow clients');
+    }
     this.unsentBytes += bytes;
     response.once('close', () => {
       this.unsentBytes -= bytes;
@@ -84,9 +90,9 @@ export class QueryGate {
       if (next) {
         next.signal.removeEventListener('abort', next.onAbort);
         next.resolve(this.releaser());
-      } else {
-        this.active--;
+        return;
       }
+      this.active--;
     };
   }
 }

@@ -8,10 +8,12 @@ import {
   createWallGrid,
   FlameGraphOptions,
   FlameGraphPart,
+  FoldedStack,
   foldStacksSliced,
   MAX_FLAME_DEPTH,
   mergeFlameGraphsSliced,
   Sliced,
+  sortAndMergeFolded,
   timeSpan,
   toDisplayText,
 } from '../../src/profile';
@@ -207,7 +209,8 @@ export class Api {
           `than ${MAX_FLAME_DEPTH} frames: their middle frames are drawn as one "[… N frames elided]" frame`,
       });
     }
-    return flameGraphFrame(fg, this.meta(placed, range, custom, notices));
+    // Typed columns: the body encoder writes them in pieces, with no array of every value made first.
+    return flameGraphFrame(fg, this.meta(placed, range, custom, notices), 'short', 'typed');
   }
 
   /** Folded stacks (FlameGraph's format) of the selection as byte-string lines, with the anchoring used. */
@@ -306,29 +309,25 @@ function* foldedLines(
   range: { from: number; to: number },
   selection: Selection
 ): Sliced<string[]> {
-  const merged = new Map<string, number>();
+  let stacks: FoldedStack[] = [];
   for (const p of placed) {
     const ns = toNsRange(p, range);
-    const stacks = yield* foldStacksSliced(p.profile.store, {
+    const folded = yield* foldStacksSliced(p.profile.store, {
       filter: selection.filter,
       allEvents: true,
       fromNs: ns.fromNs,
       toNs: ns.toNs,
       byPeriod: selection.weight === 'period',
     });
-    for (const s of stacks) {
-      merged.set(s.stack, (merged.get(s.stack) ?? 0) + s.weight);
-    }
-    yield;
+    stacks = stacks.length === 0 ? folded : stacks.concat(folded);
   }
-  const keys = [...merged.keys()];
+  // Each profile's lines are sorted and merged already; several profiles' lines are merged again.
   if (placed.length > 1) {
-    keys.sort();
-    yield;
+    stacks = yield* sortAndMergeFolded(stacks);
   }
-  const lines: string[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    lines.push(`${keys[i]} ${merged.get(keys[i])}\n`);
+  const lines: string[] = new Array(stacks.length);
+  for (let i = 0; i < stacks.length; i++) {
+    lines[i] = `${stacks[i].stack} ${stacks[i].weight}\n`;
     if ((i & 4095) === 4095) {
       yield;
     }

@@ -17,7 +17,8 @@ import { checkPrefix, ObjectStorage, StorageError } from '../storage/types';
 import { QueryGate } from './admission';
 import { Api, QueryContext } from './api';
 import { ApiError, toApiError } from './errors';
-import { frameJson } from './json-body';
+import { IdleCollector } from './idle-gc';
+import { encodePieces, frameJsonBody } from './json-body';
 import { SidecarMetrics } from './metrics';
 import { filterParams, Query, rangeParams, single } from './query';
 import { runSliced, untilAborted } from './sliced-runner';
@@ -35,7 +36,7 @@ export interface ServerDeps {
   /** Heavy queries computed at once, and waiting. */
   maxConcurrentQueries: number;
   maxQueuedQueries: number;
-  /** Largest response body; 4× this may be held unsent for slow clients before new heavy queries get 503. */
+  /** Largest response body; 2× this may be held unsent for slow clients before new heavy queries get 503. */
   maxResponseBytes: number;
   /** /metrics without the token. */
   publicMetrics: boolean;
@@ -88,9 +89,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     },
   });
   const api = new Api(deps.profiles, deps.catalog);
-  const gate = new QueryGate(deps.maxConcurrentQueries, deps.maxQueuedQueries, deps.maxResponseBytes * 4);
+  const gate = new QueryGate(deps.maxConcurrentQueries, deps.maxQueuedQueries, deps.maxResponseBytes * 2);
   deps.metrics.trackQueries(gate);
   deps.metrics.trackState(() => deps.profiles.trackedEntries);
+  const collector = new IdleCollector(
+    () => gate.activeQueries === 0 && gate.queuedQueries === 0 && gate.heldResponseBytes === 0
+  );
 
   app.addHook('onRequest', async (request) => {
     (request as FastifyRequest & { started?: number }).started = performance.now();
@@ -238,6 +242,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
           );
         }
         gate.holdUntilClosed(body.length, reply.raw);
+        reply.raw.once('close', () => collector.workDone());
         void reply.type(type).headers(headers ?? {});
         return body;
       } catch (e) {
@@ -251,11 +256,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         clearTimeout(timer);
         reply.raw.off('close', onClose);
         release?.();
+        collector.workDone();
       }
     };
 
   const jsonBody = async (frame: DataFrameJSON, ctx: QueryContext) => ({
-    body: Buffer.from(await runSliced(frameJson(frame), ctx.signal), 'utf8'),
+    body: await runSliced(frameJsonBody(frame), ctx.signal),
     type: 'application/json; charset=utf-8',
   });
 
@@ -281,7 +287,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         headers['x-flamescope-notice'] = encodeURI(leftOut.map((n) => n.text).join(' | ')).slice(0, 4000);
       }
       // Folded lines are byte strings (one char per byte): written back byte for byte.
-      return { body: Buffer.from(lines.join(''), 'latin1'), type: 'text/plain; charset=ISO-8859-1', headers };
+      const body = await runSliced(encodePieces(lines, 'latin1'), ctx.signal);
+      return { body, type: 'text/plain; charset=ISO-8859-1', headers };
     })
   );
 

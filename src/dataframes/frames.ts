@@ -73,8 +73,18 @@ export function heatmapCellsFrame(grid: WallGrid, meta: FrameMeta, valueUnit = '
   };
 }
 
-/** A flame graph in Grafana's nested-set shape, plus each frame's kind (kernel, jit, inlined, user). */
-export function flameGraphFrame(fg: FlameGraph, meta: FrameMeta, valueUnit = 'short'): DataFrameJSON {
+/**
+ * A flame graph in Grafana's nested-set shape, plus each frame's kind (kernel, jit, inlined, user). Numeric columns are
+ * plain arrays, or with `columns: 'typed'` the graph's own typed arrays (for an encoder that writes them in pieces).
+ */
+export function flameGraphFrame(
+  fg: FlameGraph,
+  meta: FrameMeta,
+  valueUnit = 'short',
+  columns: 'arrays' | 'typed' = 'arrays'
+): DataFrameJSON {
+  const col = (a: Int32Array | Float64Array): unknown[] =>
+    columns === 'typed' ? (a as unknown as unknown[]) : Array.from(a);
   const fields: FieldSchema[] = [
     { name: 'level', type: 'number' },
     { name: 'value', type: 'number', config: { unit: valueUnit } },
@@ -82,11 +92,11 @@ export function flameGraphFrame(fg: FlameGraph, meta: FrameMeta, valueUnit = 'sh
     { name: 'label', type: 'string' },
     { name: 'kind', type: 'string' },
   ];
-  const values: unknown[][] = [Array.from(fg.level), Array.from(fg.value), Array.from(fg.self), fg.label, fg.kind];
+  const values: unknown[][] = [col(fg.level), col(fg.value), col(fg.self), fg.label, fg.kind];
   if (fg.valueRight && fg.selfRight) {
     fields.push({ name: 'valueRight', type: 'number', config: { unit: valueUnit } });
     fields.push({ name: 'selfRight', type: 'number', config: { unit: valueUnit } });
-    values.push(Array.from(fg.valueRight), Array.from(fg.selfRight));
+    values.push(col(fg.valueRight), col(fg.selfRight));
   }
   return {
     schema: {

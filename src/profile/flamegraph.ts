@@ -144,6 +144,8 @@ class CallTree {
   /** Self weight per node, per channel (0 = the graph, or the baseline of a diff; 1 = a diff's selection). */
   private self: number[][] = [[0], [0]];
   private elidedWeight = 0;
+  /** Scratch: one stack's trie nodes, leaf first. */
+  private readonly path: number[] = [];
 
   /**
    * Adds `weight` at the node for (thread, stack); `memo` caches, per thread node, stack → tree node for one store.
@@ -209,29 +211,31 @@ class CallTree {
     return node;
   }
 
+  /**
+   * The tree node for a whole stack under `top`. Only whole stacks are memoised (contexts that differ by cpu or event
+   * share them): memoising every prefix costs a map entry per trie node — hundreds of MB on dense profiles — to save
+   * a walk that is linear in the stack's depth anyway.
+   */
   private nodeFor(store: ProfileStore, memo: Map<number, number>, top: number, stack: number, java: boolean): number {
-    const s = store.stacks;
-    const pending: number[] = [];
-    let n = stack;
-    let node = top;
-    while (n !== 0) {
-      const hit = memo.get(n);
-      if (hit !== undefined) {
-        node = hit;
-        break;
-      }
-      pending.push(n);
-      n = s.parent[n];
+    const hit = memo.get(stack);
+    if (hit !== undefined) {
+      return hit;
     }
-    for (let i = pending.length - 1; i >= 0; i--) {
-      const m = pending[i];
-      const frame = s.frame[m];
+    const s = store.stacks;
+    const path = this.path;
+    let length = 0;
+    for (let n = stack; n !== 0; n = s.parent[n]) {
+      path[length++] = n;
+    }
+    let node = top;
+    for (let i = length - 1; i >= 0; i--) {
+      const frame = s.frame[path[i]];
       const label = frameLabel(store, frame, java);
       if (label !== null) {
         node = this.child(node, label, FRAME_KIND_NAMES[store.frames.kind[frame]]);
       }
-      memo.set(m, node);
     }
+    memo.set(stack, node);
     return node;
   }
 

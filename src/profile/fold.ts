@@ -6,7 +6,7 @@
  */
 import { contextMask, SampleFilter, weightByContext } from './filter';
 import { demangleRustLegacy } from './rust-demangle';
-import { runToEnd, Sliced, SLICE_STEPS } from './sliced';
+import { runToEnd, Sliced, SLICE_STEPS, sortSliced } from './sliced';
 import { ProfileStore, sampleRange } from './store';
 import { TupleInterner } from './tuple-interner';
 
@@ -118,16 +118,23 @@ export function* foldStacksSliced(store: ProfileStore, options: FoldOptions = {}
     parts.push(rootNames[root]);
     lines.push({ stack: parts.reverse().join(';'), weight: pairWeight[p] });
   }
-  yield;
-  lines.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
-  yield;
+  return yield* sortAndMergeFolded(lines);
+}
+
+/** Folded lines sorted bytewise, equal stacks merged (their weights summed). */
+export function* sortAndMergeFolded(lines: FoldedStack[]): Sliced<FoldedStack[]> {
+  const sorted = yield* sortSliced(lines, (a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
   const merged: FoldedStack[] = [];
-  for (const line of lines) {
+  for (let i = 0; i < sorted.length; i++) {
+    const line = sorted[i];
     const last = merged[merged.length - 1];
     if (last !== undefined && last.stack === line.stack) {
       last.weight += line.weight;
     } else {
       merged.push(line);
+    }
+    if ((i & (SLICE_STEPS - 1)) === SLICE_STEPS - 1) {
+      yield;
     }
   }
   return merged;
