@@ -162,12 +162,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return problem;
   };
 
-  app.get('/healthz', { config: { public: true } }, async (_request, reply) => {
+  app.get('/healthz', { config: { public: true } }, async (request, reply) => {
     const problem = await probeStorage();
     void reply.status(problem ? 503 : 200);
     return {
       status: problem ? 'unavailable' : 'ok',
-      storage: deps.storage.description,
+      // Where the profiles are (a server path or a bucket) only for those who hold the token.
+      ...(!deps.token || authorized(request.headers.authorization, deps.token)
+        ? { storage: deps.storage.description }
+        : {}),
       ...(problem ? { storageError: problem } : {}),
       cachedProfiles: deps.profiles.cachedProfiles,
       cachedBytes: deps.profiles.cachedBytes,

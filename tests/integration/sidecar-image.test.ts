@@ -143,9 +143,11 @@ describe('the sidecar image (bundle + compose environment), against S3', () => {
     }
   });
 
-  it('is healthy and reports the S3 storage', async () => {
-    const health = await (await fetch(`${base}/healthz`)).json();
-    expect(health.status).toBe('ok');
+  it('is healthy, and reports the S3 storage to token holders only', async () => {
+    const open = await (await fetch(`${base}/healthz`)).json();
+    expect(open.status).toBe('ok');
+    expect(open.storage).toBeUndefined();
+    const health = await (await fetch(`${base}/healthz`, { headers: { Authorization: `Bearer ${token}` } })).json();
     expect(health.storage).toBe('s3://profiles/');
   });
 

@@ -123,7 +123,13 @@ describe('the token cannot be bypassed', () => {
   });
 
   it('keeps /healthz, /metrics and the viewer open, and everything else shut', async () => {
-    expect((await fetch(`${sidecar.url}/healthz`)).status).toBe(200);
+    const health = await getJson(`${sidecar.url}/healthz`);
+    expect(health.status).toBe(200);
+    // Where the profiles live is for token holders only.
+    expect(health.body.storage).toBeUndefined();
+    expect((await getJson(`${sidecar.url}/healthz`, { authorization: `Bearer ${TOKEN}` })).body.storage).toBe(
+      folder.url.replace(/\/$/, '')
+    );
     expect((await fetch(`${sidecar.url}/metrics`)).status).toBe(200);
     expect((await fetch(`${sidecar.url}/nothing/here`)).status).toBe(401);
     const wrong = await getJson(`${sidecar.url}/api/v1/profiles`, { authorization: `Bearer ${TOKEN}x` });
