@@ -59,40 +59,36 @@ export class SidecarMetrics {
 
   /** Entries in the profile service's bookkeeping (bounded: a flood of distinct ids must not grow it). */
   trackState(count: () => number) {
-    new Gauge({
-      name: 'flamescope_state_entries',
-      help: 'Known versions, missing ids, remembered failures and loads in flight',
-      registers: [this.registry],
-      collect() {
-        this.set(count());
-      },
-    });
+    this.gauge(
+      'flamescope_state_entries',
+      'Known versions, missing ids, remembered failures and loads in flight',
+      count
+    );
   }
 
   /** Heavy queries running and waiting, and response bytes held for slow clients. */
   trackQueries(gate: { activeQueries: number; queuedQueries: number; heldResponseBytes: number }) {
+    this.gauge(
+      'flamescope_queries_running',
+      'Heavy queries (heat map, flame graph, folded) being computed',
+      () => gate.activeQueries
+    );
+    this.gauge('flamescope_queries_waiting', 'Heavy queries waiting for a turn', () => gate.queuedQueries);
+    this.gauge(
+      'flamescope_response_bytes_held',
+      'Response bytes not yet taken by slow clients',
+      () => gate.heldResponseBytes
+    );
+  }
+
+  /** A gauge read when scraped. */
+  private gauge(name: string, help: string, read: () => number) {
     new Gauge({
-      name: 'flamescope_queries_running',
-      help: 'Heavy queries (heat map, flame graph, folded) being computed',
+      name,
+      help,
       registers: [this.registry],
       collect() {
-        this.set(gate.activeQueries);
-      },
-    });
-    new Gauge({
-      name: 'flamescope_queries_waiting',
-      help: 'Heavy queries waiting for a turn',
-      registers: [this.registry],
-      collect() {
-        this.set(gate.queuedQueries);
-      },
-    });
-    new Gauge({
-      name: 'flamescope_response_bytes_held',
-      help: 'Response bytes not yet taken by slow clients',
-      registers: [this.registry],
-      collect() {
-        this.set(gate.heldResponseBytes);
+        this.set(read());
       },
     });
   }

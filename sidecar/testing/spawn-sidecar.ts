@@ -2,7 +2,7 @@
  * Runs `flamescope serve` as its own process on a free loopback port — as in production, and usable from any test
  * environment (the browser-like jsdom one included) and from the benchmark.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,9 +17,11 @@ const BIN = [join(__dirname, '..', '..', 'bin', 'flamescope.js'), join(__dirname
   (p) => existsSync(p)
 )!;
 
-export function spawnSidecar(args: string[]): Promise<SidecarProcess> {
+/** `options`: spawn's own (e.g. uid/gid, to run it as an unprivileged user). */
+export function spawnSidecar(args: string[], options: SpawnOptions = {}): Promise<SidecarProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info', ...args], {
+      ...options,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -7,7 +7,7 @@
  * No error message may contain the server's absolute paths: they reach HTTP clients.
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ChildProcess, spawn, SpawnOptions, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -30,6 +30,7 @@ import { FileStorage } from '../../sidecar/storage/file-storage';
 import { S3Storage } from '../../sidecar/storage/s3-storage';
 import { ObjectInfo, ObjectStorage, StorageError } from '../../sidecar/storage/types';
 import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
+import { SidecarProcess, spawnSidecar } from '../../sidecar/testing/spawn-sidecar';
 import { getJson, ProfileFolder, steadyProfileWithBurst } from './harness';
 
 jest.setTimeout(60_000);
@@ -468,48 +469,6 @@ describe('Catalog: folders that could not be listed', () => {
 // What depends on the lead's server changes (issue 9) is marked "Lead:"; the rest passes with the storage and catalog
 // changes alone (FileStorage.head already reports an unreadable profile as StorageError('denied') → 502
 // storage_denied; a denial first seen by the parse worker's get() also needs the lead's ParseFailure('denied') mapping).
-
-interface SidecarProcess {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-const BIN = join(REPO, 'bin', 'flamescope.js');
-
-/** sidecar/testing/spawn-sidecar.ts, with spawn options (uid/gid). */
-function spawnSidecar(args: string[], options: SpawnOptions = {}): Promise<SidecarProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info', ...args], {
-      ...options,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /serving .* on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        resolve({
-          url: m[1],
-          child,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) {
-                return done();
-              }
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`the sidecar exited (${code}) before listening: ${out.slice(-500)}`)));
-  });
-}
 
 describe('storage faults over HTTP', () => {
   const folder = sharedFolder();

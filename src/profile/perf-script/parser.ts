@@ -242,19 +242,12 @@ export class PerfScriptParser implements ProfileParser {
    * as the last parenthesised group (paths may hold spaces and parens). Returns false when the line is not a frame.
    */
   private frameLine(buf: Uint8Array, start: number, end: number): boolean {
-    let p = start;
-    while (p < end && isBlank(buf[p])) {
-      p++;
-    }
-    const addrStart = p;
-    while (p < end && isHexDigit(buf[p])) {
-      p++;
-    }
-    const addrEnd = p;
-    if (addrEnd === addrStart || p >= end || !isBlank(buf[p])) {
+    const addrStart = skipBlanks(buf, start, end);
+    const addrEnd = addressEnd(buf, addrStart, end);
+    if (addrEnd < 0) {
       return false;
     }
-    // (isFrameLine below is this test alone: keep them the same.)
+    let p = addrEnd;
     while (p < end && isBlank(buf[p])) {
       p++;
     }
@@ -352,15 +345,23 @@ export class PerfScriptParser implements ProfileParser {
 
 /** Whether frameLine would take buf[start, end) as a frame: an address, then a blank. */
 function isFrameLine(buf: Uint8Array, start: number, end: number): boolean {
-  let p = start;
+  return addressEnd(buf, skipBlanks(buf, start, end), end) >= 0;
+}
+
+function skipBlanks(buf: Uint8Array, p: number, end: number): number {
   while (p < end && isBlank(buf[p])) {
     p++;
   }
-  const addrStart = p;
+  return p;
+}
+
+/** The end of a hex address starting at `p` and followed by a blank, or -1 when there is none. */
+function addressEnd(buf: Uint8Array, p: number, end: number): number {
+  const start = p;
   while (p < end && isHexDigit(buf[p])) {
     p++;
   }
-  return p > addrStart && p < end && isBlank(buf[p]);
+  return p > start && p < end && isBlank(buf[p]) ? p : -1;
 }
 
 /** Index of the '(' matching the ')' at `close`, or -1. */
