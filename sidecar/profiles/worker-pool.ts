@@ -69,6 +69,11 @@ export class WorkerPool {
     return this.queue.length;
   }
 
+  /** The workers' thread ids (a recycled worker gets a new one). */
+  get threadIds(): number[] {
+    return this.slots.map((s) => s.worker.threadId);
+  }
+
   parse(key: string, onProgress: Job['onProgress']): Promise<{ store: ProfileStore; info: ObjectInfo }> {
     if (this.closed) {
       return Promise.reject(new ParseFailure('shutdown', 'the service is shutting down'));

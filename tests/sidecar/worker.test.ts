@@ -2,6 +2,8 @@
  * Parsing happens off the request thread: while a large profile parses, the catalog shows its progress and queries
  * on cached profiles are answered before the parse ends.
  */
+import { gzipSync } from 'node:zlib';
+import { ParseFailure, WorkerPool } from '../../sidecar/profiles/worker-pool';
 import { Sidecar } from '../../sidecar/serve';
 import { getJson, perfScript, ProfileFolder, startTestSidecar, SyntheticSample, usToSeconds } from './harness';
 
@@ -72,5 +74,28 @@ describe('parse workers', () => {
     expect(sawParsing.progress.bytesRead).toBeLessThanOrEqual(sawParsing.size);
     // The cached query did not wait for the parse.
     expect(order).toEqual(['small', 'large']);
+  });
+});
+
+describe('a worker whose parse failed on its input', () => {
+  it('is replaced by a fresh one (its heap goes with it); a good parse keeps its worker', async () => {
+    const folder = new ProfileFolder();
+    folder.write('bomb.perf.gz', gzipSync(Buffer.alloc(32 << 20, 'a\n')));
+    folder.write('good.perf', perfScript([{ time: '1.000000', stack: ['a'] }]));
+    const pool = new WorkerPool(1, { storage: folder.url, storageTimeoutMs: 2000 }, 1 << 30, 100);
+    try {
+      const first = pool.threadIds[0];
+      await pool.parse('good.perf', () => undefined);
+      expect(pool.threadIds[0]).toBe(first);
+      await expect(pool.parse('bomb.perf.gz', () => undefined)).rejects.toEqual(
+        expect.objectContaining({ kind: 'too-large' }) as ParseFailure
+      );
+      expect(pool.threadIds[0]).not.toBe(first);
+      // The new worker parses.
+      expect((await pool.parse('good.perf', () => undefined)).store.sampleCount).toBe(1);
+    } finally {
+      await pool.close();
+      folder.dispose();
+    }
   });
 });
