@@ -13,14 +13,7 @@ const transform = { '^.+\\.(t|j)sx?$': swcTransform, '^.+\\.mjs$': swcTransform 
 
 // ESM-only packages that must be transformed instead of ignored.
 const transformIgnorePatterns = [
-  nodeModulesToTransform([
-    ...grafanaESModules,
-    'd3-[a-z-]+',
-    'd3-flame-graph',
-    'internmap',
-    'delaunator',
-    'robust-predicates',
-  ]),
+  nodeModulesToTransform([...grafanaESModules, 'd3-[a-z-]+', 'internmap', 'delaunator', 'robust-predicates']),
 ];
 
 // Two projects: src/ (Grafana plugin components) runs in jsdom with the scaffold's

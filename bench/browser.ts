@@ -1,21 +1,44 @@
 /**
- * Brush release to flame-graph first paint, in headless Chromium: the viewer page (the real panel and data source)
- * over a sidecar process serving the benchmark profile; a drag selects ~1.2 s (≈ 20 k flame-graph nodes there), and
- * the clock runs in the page from the mouseup to the frame after the flame graph's frames are in the DOM.
+ * Brush release to flame-graph paint, in headless Chromium: the viewer page (the real panel and data source) over a
+ * sidecar process serving the benchmark profile; a drag selects a slice, and the clock runs in the page from the
+ * mouseup to the animation frame after the flame graph's canvas has painted (its `data-frames-drawn` attribute is set
+ * by the paint itself). A PerformanceObserver for 'longtask' in the page records the longest main-thread task in that
+ * interval (Chromium reports tasks of 50 ms and more; none means every task was shorter).
+ *
+ * The headline figure is a ~1.2 s slice at maxNodes 20 000 (≈ 20 k flame-graph nodes there); `slices` adds ~1 s and
+ * ~5 s slices at the panel's default maxNodes.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { Page } from 'playwright-core';
 import { CHROMIUM_MISSING, chromiumInstalled, launchChromium } from '../sidecar/testing/chromium';
 import { spawnSidecar } from '../sidecar/testing/spawn-sidecar';
 
 const ROOT = join(__dirname, '..');
+const FLAME_CANVAS = '[data-testid="flamescope-flamegraph"] canvas[data-frames-drawn]';
+
+export interface SliceFigure {
+  rangeMs: number;
+  /** maxNodes asked of the data source (undefined: the panel's default). */
+  maxNodes?: number;
+  medianMs: number;
+  /** The longest main-thread task between mouseup and paint over all repetitions (0: none of 50 ms or more). */
+  longestTaskMs: number;
+  /** Frames in the flame graph (the tree's nodes) and frames the canvas drew (wide enough to see). */
+  nodes: number;
+  drawn: number;
+}
 
 export interface PaintFigure {
   medianMs: number;
   nodes: number;
   rangeMs: number;
+  longestTaskMs: number;
+  drawn: number;
+  /** ~1 s and ~5 s slices at the default maxNodes. */
+  slices: SliceFigure[];
 }
 
 export async function brushToPaint(profilePath: string, reps = 5): Promise<PaintFigure | string> {
@@ -39,54 +62,120 @@ export async function brushToPaint(profilePath: string, reps = 5): Promise<Paint
     const from = Math.floor(span.from / 1000) * 1000;
     const to = Math.ceil(span.to / 1000) * 1000;
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${sidecar.url}/?profile=${encodeURIComponent(id)}&from=${from}&to=${to}&maxNodes=20000`);
-    const canvas = page.locator('[data-testid="flamescope-heatmap-cells"]');
-    await canvas.waitFor({ timeout: 60_000 });
-    const box = (await canvas.boundingBox())!;
-    const xAt = (t: number) => box.x + ((t - from) / (to - from)) * box.width;
-    const start = from + Math.floor((to - from) / 2000) * 1000;
-    const rangeMs = 1200;
 
-    const times: number[] = [];
-    let nodes = 0;
-    for (let i = 0; i < reps; i++) {
-      await page.keyboard.press('Escape');
-      await page.waitForFunction(() => !document.querySelector('[data-testid="flamescope-flamegraph"] svg g'));
-      // Stamp the mouseup, then the first animation frame after the flame graph's frames appear.
-      await page.evaluate(() => {
-        const w = window as unknown as { __up?: number; __paint?: number };
-        w.__up = undefined;
-        w.__paint = undefined;
-        window.addEventListener('mouseup', () => (w.__up = performance.now()), { capture: true, once: true });
-        const observer = new MutationObserver(() => {
-          if (w.__paint === undefined && document.querySelector('[data-testid="flamescope-flamegraph"] svg g rect')) {
-            w.__paint = -1;
-            requestAnimationFrame(() => requestAnimationFrame(() => (w.__paint = performance.now())));
-            observer.disconnect();
-          }
+    const measure = async (rangeMs: number, maxNodes?: number): Promise<SliceFigure> => {
+      const query = maxNodes ? `&maxNodes=${maxNodes}` : '';
+      await page.goto(`${sidecar.url}/?profile=${encodeURIComponent(id)}&from=${from}&to=${to}${query}`);
+      const canvas = page.locator('[data-testid="flamescope-heatmap-cells"]');
+      await canvas.waitFor({ timeout: 60_000 });
+      const box = (await canvas.boundingBox())!;
+      const xAt = (t: number) => box.x + ((t - from) / (to - from)) * box.width;
+      // Whole seconds from the middle of the profile (a drag from the bottom of one column to the top of another).
+      const start = from + Math.floor((to - from - rangeMs) / 2000) * 1000;
+      const times: number[] = [];
+      let longest = 0;
+      let nodes = 0;
+      let drawn = 0;
+      for (let i = 0; i < reps; i++) {
+        const result = await brushOnce(page, {
+          x0: xAt(start) + 1,
+          x1: xAt(start + rangeMs) - 1,
+          y0: box.y + box.height - 2,
+          y1: box.y + 2,
         });
-        observer.observe(document.body, { childList: true, subtree: true });
-      });
-      const y0 = box.y + box.height - 2;
-      const y1 = box.y + 2;
-      await page.mouse.move(xAt(start) + 1, y0);
-      await page.mouse.down();
-      await page.mouse.move(xAt(start + rangeMs) - 1, y1, { steps: 8 });
-      await page.mouse.up();
-      await page.waitForFunction(() => ((window as unknown as { __paint?: number }).__paint ?? -1) > 0, undefined, {
-        timeout: 60_000,
-      });
-      const [up, paint, count] = await page.evaluate(() => {
-        const w = window as unknown as { __up: number; __paint: number };
-        return [w.__up, w.__paint, document.querySelectorAll('[data-testid="flamescope-flamegraph"] svg g').length];
-      });
-      times.push(paint - up);
-      nodes = count;
+        times.push(result.ms);
+        longest = Math.max(longest, result.longestTaskMs);
+        nodes = result.nodes;
+        drawn = result.drawn;
+      }
+      times.sort((a, b) => a - b);
+      return { rangeMs, maxNodes, medianMs: times[Math.floor(times.length / 2)], longestTaskMs: longest, nodes, drawn };
+    };
+
+    const main = await measure(1200, 20_000);
+    const slices: SliceFigure[] = [];
+    for (const rangeMs of [1000, 5000]) {
+      const s = await measure(rangeMs);
+      slices.push(s);
     }
-    times.sort((a, b) => a - b);
-    return { medianMs: times[Math.floor(times.length / 2)], nodes, rangeMs };
+    for (const s of [main, ...slices]) {
+      console.log(
+        `  brush → flame graph painted, ${s.rangeMs} ms slice, maxNodes ${s.maxNodes ?? 'default'}: ` +
+          `median ${s.medianMs.toFixed(0)} ms, longest task ${s.longestTaskMs > 0 ? `${s.longestTaskMs.toFixed(0)} ms` : '< 50 ms'}, ` +
+          `${s.nodes} frames (${s.drawn} drawn)`
+      );
+    }
+    return {
+      medianMs: main.medianMs,
+      nodes: main.nodes,
+      rangeMs: main.rangeMs,
+      longestTaskMs: main.longestTaskMs,
+      drawn: main.drawn,
+      slices,
+    };
   } finally {
     await browser.close();
     await sidecar.stop();
   }
+}
+
+/** One brush: clear the selection, drag, and time mouseup → the frame after the flame graph's canvas painted. */
+async function brushOnce(
+  page: Page,
+  drag: { x0: number; x1: number; y0: number; y1: number }
+): Promise<{ ms: number; longestTaskMs: number; nodes: number; drawn: number }> {
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="flamescope-flamegraph"] canvas'));
+  await page.evaluate((selector) => {
+    const w = window as unknown as { __up?: number; __paint?: number; __tasks?: Array<[number, number]> };
+    w.__up = undefined;
+    w.__paint = undefined;
+    w.__tasks = [];
+    window.addEventListener('mouseup', () => (w.__up = performance.now()), { capture: true, once: true });
+    const tasks = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        w.__tasks!.push([e.startTime, e.duration]);
+      }
+    });
+    tasks.observe({ type: 'longtask' });
+    // The canvas sets data-frames-drawn in the animation frame that paints it: the next frame has it on screen.
+    const observer = new MutationObserver(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>(selector);
+      if (w.__paint === undefined && canvas && Number(canvas.dataset.framesDrawn) > 0) {
+        w.__paint = -1;
+        observer.disconnect();
+        requestAnimationFrame(() => {
+          w.__paint = performance.now();
+          // Long tasks are reported after they end: collect them on the next task.
+          setTimeout(() => tasks.disconnect(), 0);
+        });
+      }
+    });
+    observer.observe(document.body, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['data-frames-drawn'],
+    });
+  }, FLAME_CANVAS);
+  await page.mouse.move(drag.x0, drag.y0);
+  await page.mouse.down();
+  await page.mouse.move(drag.x1, drag.y1, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => ((window as unknown as { __paint?: number }).__paint ?? -1) > 0, undefined, {
+    timeout: 60_000,
+  });
+  await page.waitForTimeout(50);
+  return page.evaluate((selector) => {
+    const w = window as unknown as { __up: number; __paint: number; __tasks: Array<[number, number]> };
+    const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+    let longest = 0;
+    for (const [start, duration] of w.__tasks) {
+      if (start + duration > w.__up && start < w.__paint) {
+        longest = Math.max(longest, duration);
+      }
+    }
+    const nodes = Number(/(\d+) frames/.exec(canvas.getAttribute('aria-label') ?? '')?.[1] ?? 0);
+    return { ms: w.__paint - w.__up, longestTaskMs: longest, nodes, drawn: Number(canvas.dataset.framesDrawn) };
+  }, FLAME_CANVAS);
 }

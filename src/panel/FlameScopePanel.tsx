@@ -6,10 +6,11 @@
 import { css } from '@emotion/css';
 import { DataHoverClearEvent, DataHoverEvent, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Alert, Button, RadioButtonGroup, Stack, useStyles2, useTheme2 } from '@grafana/ui';
+import { Alert, Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React, { useCallback, useMemo, useRef, useState } from 'react';
-import { FlameGraphView } from './flamegraph/FlameGraphView';
-import { downloadText, findChartSvg, standaloneSvg } from './flamegraph/svg-export';
+import { FlameGraphArea } from './flamegraph/FlameGraphArea';
+import { FlameGraphHandle } from './flamegraph/FlameGraphView';
+import { downloadText, profileName, rangeText, svgFileName } from './flamegraph/svg-export';
 import { toFolded, treeFromFrame } from './flamegraph/tree';
 import { gridFromFrame } from './heatmap/grid';
 import { selectionFromRange } from './heatmap/selection';
@@ -31,7 +32,6 @@ const COMPARE_OPTIONS: Array<{ label: string; value: Compare; description: strin
 export function FlameScopePanel(props: Props) {
   const { data, width, height, options, timeRange, timeZone, id, onChangeTimeRange, eventBus } = props;
   const styles = useStyles2(getStyles);
-  const theme = useTheme2();
   const heatmapFrame = data.series.find((f) => f.meta?.type === 'heatmap-cells' || f.name === 'heatmap');
   const grid = useMemo(() => (heatmapFrame ? gridFromFrame(heatmapFrame) : undefined), [heatmapFrame]);
   const progress = useParseProgress(data);
@@ -44,7 +44,7 @@ export function FlameScopePanel(props: Props) {
   const [compare, setCompare] = useState<Compare>('none');
   const [search, setSearch] = useState(options.search ?? '');
   const [split, setSplit] = useState(options.split);
-  const flameRef = useRef<HTMLDivElement>(null);
+  const flameView = useRef<FlameGraphHandle>(null);
   const [initial] = useState(
     () => parseSelectionParam(locationService.getSearchObject()[selectionParam(id)]) ?? options.selection
   );
@@ -125,9 +125,14 @@ export function FlameScopePanel(props: Props) {
                 icon="download-alt"
                 disabled={!tree}
                 onClick={() => {
-                  const svg = flameRef.current ? findChartSvg(flameRef.current) : undefined;
+                  const profile = profileName(heatmapFrame?.meta?.custom?.profiles);
+                  const svg = flameView.current?.exportSvg({
+                    title: `Flame graph · ${profile ?? 'FlameScope'} · ${rangeText(selection.fromMs, selection.toMs)}`,
+                    subtitle:
+                      compare === 'none' ? undefined : `differential: the slice against ${baselineName(compare)}`,
+                  });
                   if (svg) {
-                    downloadText('flamegraph.svg', 'image/svg+xml', standaloneSvg(svg, theme));
+                    downloadText(svgFileName(profile, selection.fromMs, selection.toMs), 'image/svg+xml', svg);
                   }
                 }}
               >
@@ -194,14 +199,15 @@ export function FlameScopePanel(props: Props) {
           <Divider
             onDrag={(dy) => setSplit((s) => Math.min(0.85, Math.max(0.15, s - dy / Math.max(1, height - 40))))}
           />
-          <div ref={flameRef} className={styles.flame} style={{ height: flameHeight }}>
+          <div className={styles.flame} style={{ height: flameHeight }}>
             {flame.error && (
               <Alert title="The flame graph of this slice failed" severity="error">
                 {flame.error}
               </Alert>
             )}
             {!flame.error && tree && (
-              <FlameGraphView
+              <FlameGraphArea
+                ref={flameView}
                 root={tree}
                 width={width}
                 height={flameHeight}
@@ -209,6 +215,8 @@ export function FlameScopePanel(props: Props) {
                 onSearchChange={setSearch}
                 inverted={options.inverted}
                 diff={compare !== 'none'}
+                baselineName={baselineName(compare)}
+                droppedNodes={Number(flame.frame?.meta?.custom?.droppedNodes) || 0}
               />
             )}
             {!flame.error && !tree && flame.loading && <span className={styles.hint}>Loading the flame graph…</span>}
@@ -217,6 +225,11 @@ export function FlameScopePanel(props: Props) {
       )}
     </div>
   );
+}
+
+/** What a differential flame graph compares the slice with, in words. */
+function baselineName(compare: Compare): string {
+  return compare === 'previous' ? 'the previous selection' : 'the whole time range';
 }
 
 /** The wall-clock span covering the profiles a heat-map frame was made from (its meta.custom.profiles). */

@@ -37,7 +37,7 @@ export interface Selection {
 
 export type FrameKind = 'user' | 'kernel' | 'jit' | 'inlined' | 'thread' | 'root';
 
-/** A flame-graph node as d3-flame-graph reads it. */
+/** A flame-graph node: the tree the canvas view, the table and the sandwich read. */
 export interface FlameNode {
   name: string;
   value: number;

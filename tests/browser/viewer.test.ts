@@ -1,8 +1,9 @@
 /**
  * The viewer page (`npm start` → http://127.0.0.1:8686/) in real headless Chromium, against a real sidecar process
  * over a temp folder of profiles: it opens where the address says (or on the catalog's first profile), draws the heat
- * map where the samples are, selects by dragging, shows that slice's flame graph (search, zoom, downloads), renders in
- * both themes, and opens a dropped file in the browser with the same engine.
+ * map where the samples are, selects by dragging, shows that slice's flame graph on its canvas (pixels where the frames
+ * are, search highlight, click and keyboard zoom, downloads, HiDPI), renders in both themes, and opens a dropped file in
+ * the browser with the same engine.
  *
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`). Builds lib/host when it is older than its
  * sources. With UPDATE_SCREENSHOTS=1 it also saves src/img/screenshot-light.png and -dark.png for the plugin catalog.
@@ -210,8 +211,102 @@ async function expectSelection(page: Page, from: number, to: number): Promise<vo
   expect((await pageUrl(page)).searchParams.get('flamescope-1')).toBe(want);
 }
 
-async function flameText(page: Page): Promise<string> {
-  return (await page.locator('[data-testid="flamescope-flamegraph"]').textContent()) ?? '';
+/** The flame graph's canvas (the focusable one; an overlay canvas for outlines sits on it). */
+const FLAME_CANVAS = '[data-testid="flamescope-flamegraph"] canvas[role="application"]';
+/** Search matches are filled with this (colors.ts HIGHLIGHT_COLOR). */
+const MAGENTA = [238, 90, 238];
+
+/** Waits until the flame graph has painted (data-frames-drawn > 0), a graph of `frames` frames if given. */
+async function flamePainted(page: Page, frames?: number): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, n }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(selector);
+      return (
+        !!canvas &&
+        Number(canvas.dataset.framesDrawn) > 0 &&
+        (n === undefined || (canvas.getAttribute('aria-label') ?? '').startsWith(`Flame graph, ${n} frames`))
+      );
+    },
+    { selector: FLAME_CANVAS, n: frames }
+  );
+}
+
+interface FlamePixels {
+  /** The canvas's box on the page and its backing store's size. */
+  box: { x: number; y: number; width: number; height: number };
+  width: number;
+  height: number;
+  /** Search-highlighted pixels, and the page position of the middle of the first highlighted row's run. */
+  highlighted: number;
+  firstHighlight?: { x: number; y: number };
+}
+
+/** Reads the flame graph's canvas back: its sizes and where the search highlight is. */
+async function flamePixels(page: Page): Promise<FlamePixels> {
+  return page.evaluate(
+    ({ selector, magenta }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+      const rect = canvas.getBoundingClientRect();
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let highlighted = 0;
+      let first: { x: number; y: number } | undefined;
+      for (let y = 0; y < canvas.height; y++) {
+        let runStart = -1;
+        for (let x = 0; x <= canvas.width; x++) {
+          const o = (y * canvas.width + x) * 4;
+          const hit =
+            x < canvas.width && data[o] === magenta[0] && data[o + 1] === magenta[1] && data[o + 2] === magenta[2];
+          if (hit) {
+            highlighted++;
+            if (runStart < 0) {
+              runStart = x;
+            }
+          } else if (runStart >= 0) {
+            if (!first && x - runStart >= 4) {
+              const sx = rect.width / canvas.width;
+              first = { x: rect.left + ((runStart + x) / 2) * sx, y: rect.top + (y + 4) * sx };
+            }
+            runStart = -1;
+          }
+        }
+      }
+      return {
+        box: { x: rect.left, y: rect.top, width: rect.width, height: rect.height },
+        width: canvas.width,
+        height: canvas.height,
+        highlighted,
+        firstHighlight: first,
+      };
+    },
+    { selector: FLAME_CANVAS, magenta: MAGENTA }
+  );
+}
+
+/** The colour of the flame graph's canvas at a point of the page, as [r, g, b]. */
+async function flamePixel(page: Page, point: { x: number; y: number }): Promise<number[]> {
+  return page.evaluate(
+    ({ selector, x, y }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+      const rect = canvas.getBoundingClientRect();
+      const s = canvas.width / rect.width;
+      const d = canvas
+        .getContext('2d')!
+        .getImageData(Math.floor((x - rect.left) * s), Math.floor((y - rect.top) * s), 1, 1).data;
+      return [d[0], d[1], d[2]];
+    },
+    { selector: FLAME_CANVAS, ...point }
+  );
+}
+
+/** Types a search and returns its count line once it is for that term ("N matches, x % of samples"). */
+async function searchFlame(page: Page, term: string): Promise<string> {
+  await page.getByLabel('Search frames').fill(term);
+  const matches = page.getByTestId('flamescope-flamegraph-matches');
+  await page.waitForFunction(
+    (t) => document.querySelector('[data-testid="flamescope-flamegraph-matches"]')?.getAttribute('data-search') === t,
+    term
+  );
+  return (await matches.textContent()) ?? '';
 }
 
 /** Polls until `check` holds (Playwright's own expect is not jest's). */
@@ -328,56 +423,92 @@ describe('the viewer page', () => {
     let box = await heatmapBox(page);
     await waitForPixel(page, at(box, RANGE, T0 + 3500, 270), isRed);
 
-    // A slice without the burst first: second 5, offsets 200–400 ms.
+    // A slice without the burst first: second 5, offsets 200–400 ms: all, app, main, serve, parse, render.
     await drag(page, at(box, RANGE, T0 + 5500, 205), at(box, RANGE, T0 + 5500, 395));
     await expectSelection(page, T0 + 5200, T0 + 5400);
-    await page.waitForFunction(() =>
-      /render/.test(document.querySelector('[data-testid="flamescope-flamegraph"]')?.textContent ?? '')
-    );
-    expect(await flameText(page)).not.toMatch(/\bgc\b/);
+    await flamePainted(page, 6);
+    expect(await searchFlame(page, 'render')).toMatch(/^1 match, /);
+    expect(await searchFlame(page, 'gc')).toMatch(/^0 matches, /);
+    await page.getByLabel('Search frames').fill('');
 
-    // The burst: second 3, offsets 240–300 ms (rows 12–14 of 50).
+    // The burst: second 3, offsets 240–300 ms (rows 12–14 of 50). Two more frames: gc and mark.
     box = await heatmapBox(page);
     await drag(page, at(box, RANGE, T0 + 3500, 255), at(box, RANGE, T0 + 3500, 295));
     await expectSelection(page, T0 + 3240, T0 + 3300);
     await expect(page.locator('[data-testid="flamescope-selection"]').textContent()).resolves.toMatch(
       /09:30:03\.240.*09:30:03\.300/
     );
-    await page.waitForFunction(() =>
-      /mark/.test(document.querySelector('[data-testid="flamescope-flamegraph"]')?.textContent ?? '')
-    );
-    const text = await flameText(page);
-    expect(text).toMatch(/\bgc\b/);
-    expect(text).toMatch(/\bmark\b/);
+    await flamePainted(page, 8);
 
-    // Search: the matching frames are counted (and highlighted).
-    await page.getByLabel('Search frames').fill('mark');
-    await expect(page.locator('[data-testid="flamescope-flamegraph-matches"]').textContent()).resolves.toMatch(
-      /^1 match, /
-    );
-    await page.getByLabel('Search frames').fill('');
+    // Pixels where the frames are: a flame's root ("all", light grey in either theme) is the bottom row, across the
+    // whole width; above the graph's 5 levels is the background (white in the light theme).
+    let pixels = await flamePixels(page);
+    const { box: graph } = pixels;
+    expect(graph.width).toBeGreaterThan(600);
+    const rowY = (level: number) => graph.y + graph.height - 18 * level - 9;
+    expect(await flamePixel(page, { x: graph.x + 20, y: rowY(0) })).toEqual([225, 225, 230]);
+    expect(await flamePixel(page, { x: graph.x + graph.width - 20, y: rowY(0) })).toEqual([225, 225, 230]);
+    expect(await flamePixel(page, { x: graph.x + graph.width / 2, y: rowY(7) })).toEqual([255, 255, 255]);
+    expect(pixels.highlighted).toBe(0);
 
-    // Zoom into `gc` by clicking it, then reset.
+    // Search: the matching frames are counted and painted magenta.
+    expect(await searchFlame(page, 'mark')).toMatch(/^1 match, \d+\.\d+% of samples/);
+    await eventually(async () => (await flamePixels(page)).highlighted > 0);
+    pixels = await flamePixels(page);
+    const mark = pixels.firstHighlight!;
+    // mark is level 4 (all, app, main, gc, mark), and narrower than the graph (serve is beside gc).
+    expect(Math.abs(mark.y - rowY(4))).toBeLessThan(9);
+
+    // Hovering shows its details next to the pointer.
+    await page.mouse.move(mark.x, mark.y);
+    const tooltip = page.getByTestId('flamescope-flamegraph-tooltip');
+    await eventually(async () => /^mark\d+ samples \(/.test((await tooltip.textContent()) ?? ''));
+    expect(await tooltip.isVisible()).toBe(true);
+
+    // Zoom into `mark` by clicking it: it fills the width (still highlighted; its label starts 4 px in), then reset.
     const reset = page.getByRole('button', { name: 'Reset zoom' });
     expect(await reset.isDisabled()).toBe(true);
-    await page
-      .locator('[data-testid="flamescope-flamegraph"] g')
-      .filter({ has: page.locator('title', { hasText: /^gc\b/ }) })
-      .first()
-      .locator('rect')
-      .click();
+    await page.mouse.click(mark.x, mark.y);
     await eventually(() => reset.isEnabled());
+    await eventually(async () => (await flamePixel(page, { x: graph.x + 2, y: rowY(4) })).join() === MAGENTA.join());
+    expect(await flamePixel(page, { x: graph.x + graph.width - 5, y: rowY(4) })).toEqual(MAGENTA);
     await reset.click();
     await eventually(() => reset.isDisabled());
+    // mark is back to its share of the width (it starts at the left: gc sorts before serve).
+    await eventually(
+      async () => (await flamePixel(page, { x: graph.x + graph.width - 5, y: rowY(4) })).join() !== MAGENTA.join()
+    );
+    await page.getByLabel('Search frames').fill('');
+    await eventually(async () => (await flamePixels(page)).highlighted === 0);
 
-    // Downloads: the rendered SVG as a standalone file, and the slice as folded stacks.
+    // Keyboard (the keyboard's frame is the clicked one, mark): Home goes to the root, Up climbs the hottest path
+    // (all → app → main → gc), Enter zooms, Escape resets.
+    await page.locator(FLAME_CANVAS).focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('ArrowUp');
+    }
+    await page.keyboard.press('Enter');
+    await eventually(() => reset.isEnabled());
+    expect(await page.locator(FLAME_CANVAS).getAttribute('aria-label')).toMatch(/zoomed into gc/);
+    await page.keyboard.press('Escape');
+    await eventually(() => reset.isDisabled());
+
+    // Downloads: the graph as a standalone SVG named after the profile and the range, and the slice as folded stacks.
     const [svgDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'SVG' }).click(),
     ]);
+    expect(svgDownload.suggestedFilename()).toBe(
+      'flamegraph-svc_2026-11-17T09_30_00Z-20261117T093003.240Z-20261117T093003.300Z.svg'
+    );
     const svg = readFileSync((await svgDownload.path())!, 'utf8');
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toMatch(/>mark</);
+    expect(svg).toMatch(/^<\?xml[^>]*>\s*<svg/);
+    expect(svg).toContain(`<title>Flame graph · ${KEY} · 2026-11-17 09:30:03.240 – 09:30:03.300 UTC (60 ms)</title>`);
+    expect(svg).toMatch(/<rect [^>]*fill="rgb/);
+    expect(svg).toMatch(/<text [^>]*>mark<\/text>/);
+    expect(svg).toMatch(/<text [^>]*>gc<\/text>/);
+    expect(svg).toMatch(/<style[^>]*>[^<]*font-family/);
     const [foldedDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Folded' }).click(),
@@ -387,15 +518,77 @@ describe('the viewer page', () => {
     await page.close();
   });
 
+  test('top functions beside the graph: a row highlights its frames; its sandwich shows callers and callees', async () => {
+    const page = await openPage(`${viewUrl(KEY, RANGE.from, RANGE.to)}&flamescope-1=${T0 + 3240}~${T0 + 3300}`);
+    await flamePainted(page, 8);
+    await page.getByRole('radio', { name: 'Both' }).click();
+    const table = page.getByRole('table', { name: 'Top functions' });
+    await table.waitFor();
+    // mark is the burst's hottest leaf: a row with its self and total samples.
+    const mark = table.getByRole('row', { name: /^mark: self \d+ samples/ });
+    await mark.waitFor();
+    expect((await flamePixels(page)).highlighted).toBe(0);
+    await mark.click();
+    await eventually(async () => (await flamePixels(page)).highlighted > 0);
+    // Only mark's frame is painted: one row of it (level 4).
+    const pixels = await flamePixels(page);
+    const rowY = (level: number) => pixels.box.y + pixels.box.height - 18 * level - 9;
+    expect(Math.abs(pixels.firstHighlight!.y - rowY(4))).toBeLessThan(9);
+    await mark.click();
+    await eventually(async () => (await flamePixels(page)).highlighted === 0);
+
+    // The sandwich of gc: its callers (main, app) above, its callees (mark) below — two graphs.
+    await page.getByRole('button', { name: 'Sandwich view of gc' }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="flamescope-flamegraph"] canvas[data-frames-drawn]').length === 2
+    );
+    const labels = await page
+      .locator('[data-testid="flamescope-flamegraph"] canvas[role="application"]')
+      .evaluateAll((canvases) => canvases.map((c) => c.getAttribute('aria-label') ?? ''));
+    expect(labels).toHaveLength(2);
+    expect(labels.every((l) => /^Flame graph, \d+ frames/.test(l))).toBe(true);
+    await page.getByRole('button', { name: /close/i }).first().click();
+    await table.waitFor();
+    await page.close();
+  });
+
+  test('the flame graph is crisp on HiDPI screens: its canvas has twice the pixels of its CSS size', async () => {
+    const hidpi = await browser.newContext({
+      viewport: VIEWPORT,
+      colorScheme: 'light',
+      timezoneId: 'UTC',
+      deviceScaleFactor: 2,
+    });
+    const page = await openPage(`${viewUrl(KEY, RANGE.from, RANGE.to)}&flamescope-1=${T0 + 3240}~${T0 + 3300}`, hidpi);
+    await flamePainted(page, 8);
+    const pixels = await flamePixels(page);
+    expect(pixels.width).toBe(Math.round(pixels.box.width * 2));
+    expect(pixels.height).toBe(Math.round(pixels.box.height * 2));
+    // The root row, read back at device resolution.
+    expect(await flamePixel(page, { x: pixels.box.x + 20, y: pixels.box.y + pixels.box.height - 9 })).toEqual([
+      225, 225, 230,
+    ]);
+    await page.close();
+    await hidpi.close();
+  });
+
   test('light and dark themes both render (system preference, then the toggle); screenshots for the catalog', async () => {
     const dark = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark', timezoneId: 'UTC' });
-    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to), dark);
+    // With the burst selected, so the flame graph shows too.
+    const page = await openPage(`${viewUrl(KEY, RANGE.from, RANGE.to)}&flamescope-1=${T0 + 3240}~${T0 + 3300}`, dark);
+    await flamePainted(page, 8);
     const box = await heatmapBox(page);
     await waitForPixel(page, at(box, RANGE, T0 + 3500, 270), isRed);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const darkBackground = await background();
     const darkEmpty = await pixel(page, at(box, RANGE, T0 + 6500, 550));
     expect(Math.max(...darkEmpty)).toBeLessThan(60);
+    // The flame graph: frames keep their (theme-independent) fills on the theme's background.
+    const graph = (await flamePixels(page)).box;
+    const flameRoot = { x: graph.x + 20, y: graph.y + graph.height - 9 };
+    const flameEmpty = { x: graph.x + graph.width / 2, y: graph.y + 5 };
+    expect(await flamePixel(page, flameRoot)).toEqual([225, 225, 230]);
+    expect(Math.max(...(await flamePixel(page, flameEmpty)))).toBeLessThan(60);
 
     await page.getByTestId('flamescope-theme-toggle').click();
     await page.waitForFunction((bg) => getComputedStyle(document.body).backgroundColor !== bg, darkBackground);
@@ -404,6 +597,8 @@ describe('the viewer page', () => {
     expect(await waitForPixel(page, at(box, RANGE, T0 + 6500, 550), (rgb) => rgb.every((v) => v === 255))).toEqual([
       255, 255, 255,
     ]);
+    await eventually(async () => (await flamePixel(page, flameEmpty)).join() === '255,255,255');
+    expect(await flamePixel(page, flameRoot)).toEqual([225, 225, 230]);
     await page.close();
 
     await dark.close();
@@ -417,11 +612,8 @@ describe('the viewer page', () => {
         ctx
       );
       await heatmapBox(shot);
-      await shot.waitForFunction(() =>
-        document.querySelector('[data-testid="flamescope-flamegraph"] svg g') ? true : false
-      );
+      await flamePainted(shot);
       expect(await shot.evaluate(() => document.documentElement.dataset.theme)).toBe(mode);
-      await shot.waitForTimeout(400); // the flame graph's entry transition
       // The catalog's copies are refreshed on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
       const dir = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'src', 'img') : tmpdir();
       await shot.screenshot({ path: join(dir, `screenshot-${mode}.png`) });
@@ -461,10 +653,9 @@ describe('the viewer page', () => {
     box = await heatmapBox(page);
     await drag(page, at(box, local, local.from + 3500, 265), at(box, local, local.from + 3500, 305));
     await expectSelection(page, local.from + 3260, local.from + 3320);
-    await page.waitForFunction(() =>
-      /mark/.test(document.querySelector('[data-testid="flamescope-flamegraph"]')?.textContent ?? '')
-    );
-    expect(await flameText(page)).toMatch(/\bgc\b/);
+    await flamePainted(page, 8);
+    expect(await searchFlame(page, 'gc')).toMatch(/^1 match, /);
+    await page.getByLabel('Search frames').fill('');
 
     // A gzip file through the file input, placed by the instant in its name.
     await page.locator('[data-testid="flamescope-dropzone"] input[type="file"]').setInputFiles({

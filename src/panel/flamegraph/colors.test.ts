@@ -6,6 +6,9 @@ import {
   FRAME_TEXT_COLOR,
   frameColor,
   HIGHLIGHT_COLOR,
+  isIdleFrame,
+  LEGEND_DIFF,
+  LEGEND_KINDS,
   nameHash,
 } from './colors';
 
@@ -84,6 +87,33 @@ describe('frameColor', () => {
     for (const fill of fills) {
       expect(contrastRatio(fill, FRAME_TEXT_COLOR)).toBeGreaterThanOrEqual(4.5);
     }
+  });
+});
+
+describe('idle and the legend', () => {
+  it("gives the kernel's idle loop its own pale blue, readable and unlike the kinds", () => {
+    for (const name of ['do_idle', 'cpuidle_enter_state', 'intel_idle', 'native_safe_halt']) {
+      expect(isIdleFrame(name, 'kernel')).toBe(true);
+      const idle = frameColor(name, 'kernel');
+      const [r, g, b] = channels(idle);
+      expect(b).toBeGreaterThan(g);
+      expect(g).toBeGreaterThan(r);
+      expect(contrastRatio(idle, FRAME_TEXT_COLOR)).toBeGreaterThanOrEqual(4.5);
+      expect(KINDS.map((k) => frameColor(name, k === 'kernel' ? 'user' : k))).not.toContain(idle);
+    }
+    // Only kernel frames: a user function called do_idle is user code.
+    expect(isIdleFrame('do_idle', 'user')).toBe(false);
+    expect(isIdleFrame('schedule', 'kernel')).toBe(false);
+  });
+
+  it('shows readable swatches for each kind and the diff colours', () => {
+    const fills = [...LEGEND_KINDS.map((k) => k.color), LEGEND_DIFF.more, LEGEND_DIFF.same, LEGEND_DIFF.less];
+    expect(new Set(fills).size).toBe(fills.length);
+    for (const fill of fills) {
+      expect(contrastRatio(fill, FRAME_TEXT_COLOR)).toBeGreaterThanOrEqual(4.5);
+    }
+    expect(LEGEND_DIFF.more).toBe(diffColor(10, 10, 100, 50));
+    expect(LEGEND_DIFF.less).toBe(diffColor(10, 0, 100, 50));
   });
 });
 

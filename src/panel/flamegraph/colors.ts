@@ -1,11 +1,12 @@
 /**
  * Frame colours. By kind, as FlameGraph colours perf profiles: user code in warm "hot" hues picked by a hash of the
  * name (so a function keeps its colour across graphs), kernel orange, JIT green, inlined aqua, threads and the root
- * grey. Differential graphs: red where the selection has more than the baseline, blue where it has less.
+ * grey, the kernel's idle loop (swapper waiting for work) pale blue. Differential graphs: red where the selection has more than the baseline, blue where it has less.
  *
  * Every fill is opaque and light enough for FRAME_TEXT_COLOR at WCAG AA contrast (4.5:1, checked in colors.test.ts),
  * so labels read the same on the light and the dark theme: the fill, not the theme, is the label's background.
  */
+import { FrameKind as ProfileFrameKind, FRAME_IDLE, frameFlags } from '../../profile/frames';
 import { FrameKind } from '../model';
 
 /** Label colour on every frame fill (see above: fills are theme-independent). */
@@ -41,11 +42,19 @@ export function nameHash(name: string): number {
   return max > 0 ? hash / max : 0;
 }
 
+/** A kernel frame of an idle loop (cpuidle, do_idle, intel_idle…: the same test the profile's idle filter uses). */
+export function isIdleFrame(name: string, kind: FrameKind): boolean {
+  return kind === 'kernel' && (frameFlags(name, ProfileFrameKind.Kernel) & FRAME_IDLE) !== 0;
+}
+
 /** A frame's fill by kind; v varies the shade within the kind's band. */
 export function frameColor(name: string, kind: FrameKind): string {
   const v = nameHash(name);
   switch (kind) {
     case 'kernel':
+      if (isIdleFrame(name, kind)) {
+        return rgb([160 + 30 * v, 190 + 25 * v, 230 + 20 * v]);
+      }
       return rgb([200 + 55 * v, 110 + 60 * v, 0]);
     case 'jit':
       return rgb([50 + 60 * v, 200 + 55 * v, 50 + 60 * v]);
@@ -60,6 +69,23 @@ export function frameColor(name: string, kind: FrameKind): string {
       return rgb([205 + 50 * v, 80 + 150 * v, 55 * v]);
   }
 }
+
+/** What the legend shows: a representative fill per kind (the middle of its band). */
+export const LEGEND_KINDS: ReadonlyArray<{ label: string; color: string; description: string }> = [
+  { label: 'user', color: rgb([230, 155, 27]), description: 'User code (native)' },
+  { label: 'kernel', color: rgb([228, 140, 0]), description: 'Kernel code' },
+  { label: 'JIT', color: rgb([80, 228, 80]), description: 'JIT-compiled code (e.g. Java, Node.js)' },
+  { label: 'inlined', color: rgb([80, 198, 198]), description: 'Inlined functions' },
+  { label: 'idle', color: rgb([175, 203, 240]), description: "The kernel's idle loop" },
+  { label: 'thread / all', color: rgb([192, 192, 197]), description: 'Process or thread names, and the root' },
+];
+
+/** The legend's differential fills: more in the selection, the same share, less. */
+export const LEGEND_DIFF = {
+  more: rgb(DIFF_MORE),
+  same: rgb(DIFF_NEUTRAL),
+  less: rgb(DIFF_LESS),
+};
 
 /**
  * A differential frame's fill. value is baseline + selection and valueRight the selection (Grafana's convention);
