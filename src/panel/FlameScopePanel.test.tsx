@@ -139,6 +139,39 @@ describe('FlameScopePanel', () => {
     });
   });
 
+  it('vs previous without a previous slice says so and stays a plain graph', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    render(<FlameScopePanel {...props()} />);
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(1));
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: 'vs previous' })));
+    expect(screen.getByTestId('flamescope-no-previous')).toHaveTextContent(/No previous slice yet/);
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(2));
+    expect(runQuery.mock.calls[1][0]).toMatchObject({ baseline: 'none' });
+  });
+
+  it('a resize or another row count keeps the flame graph: no new query', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const base = props();
+    const { rerender } = render(<FlameScopePanel {...base} />);
+    await waitFor(() => expect(screen.getByRole('application', { name: /^Flame graph/ })).toBeInTheDocument());
+    const request = {
+      targets: [
+        {
+          refId: 'A',
+          queryType: 'heatmap',
+          profiles: ['svc/p.perf'],
+          datasource: { uid: 'fs' },
+          rows: 25,
+          maxColumns: 300,
+        },
+      ],
+    } as never;
+    rerender(<FlameScopePanel {...base} width={1000} height={700} data={{ ...base.data, request }} />);
+    await act(async () => new Promise((r) => setTimeout(r, 20)));
+    expect(runQuery).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole('application', { name: /^Flame graph/ })).toBeInTheDocument();
+  });
+
   it('zooms the dashboard to the selection and clears it', async () => {
     search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
     const p = props();

@@ -119,6 +119,11 @@ export function FlameScopePanel(props: Props) {
                 Zoom to selection
               </Button>
               <RadioButtonGroup size="sm" options={COMPARE_OPTIONS} value={compare} onChange={setCompare} />
+              {compare === 'previous' && !previous && (
+                <span className={styles.hint} data-testid="flamescope-no-previous">
+                  No previous slice yet: this is the plain graph until you select another slice
+                </span>
+              )}
               <Button
                 size="sm"
                 variant="secondary"
@@ -129,7 +134,9 @@ export function FlameScopePanel(props: Props) {
                   const svg = flameView.current?.exportSvg({
                     title: `Flame graph · ${profile ?? 'FlameScope'} · ${rangeText(selection.fromMs, selection.toMs)}`,
                     subtitle:
-                      compare === 'none' ? undefined : `differential: the slice against ${baselineName(compare)}`,
+                      compare === 'none' || (compare === 'previous' && !previous)
+                        ? undefined
+                        : `differential: the slice against ${baselineName(compare)}`,
                   });
                   if (svg) {
                     downloadText(svgFileName(profile, selection.fromMs, selection.toMs), 'image/svg+xml', svg);
@@ -214,7 +221,7 @@ export function FlameScopePanel(props: Props) {
                 search={search}
                 onSearchChange={setSearch}
                 inverted={options.inverted}
-                diff={compare !== 'none'}
+                diff={compare === 'range' || (compare === 'previous' && !!previous)}
                 baselineName={baselineName(compare)}
                 droppedNodes={Number(flame.frame?.meta?.custom?.droppedNodes) || 0}
               />

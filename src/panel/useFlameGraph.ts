@@ -37,7 +37,10 @@ export function useFlameGraph(
 ): FlameGraphState {
   // The answer is kept with the key of the request it answers: a newer request is "loading" until its own arrives.
   const [answer, setAnswer] = useState<{ key: string; frame?: DataFrame; error?: string }>({ key: '' });
-  const base = baseQuery(data);
+  // Only what changes the flame graph is in its key: the heat map's rows and columns (which follow the panel's size
+  // and the rows control) do not, so resizing or changing rows keeps the graph, and its zoom, as they are.
+  const heatmapBase = baseQuery(data);
+  const base = heatmapBase && withoutHeatmapFields(heatmapBase);
   const dashboardRange = data.timeRange
     ? { from: data.timeRange.from.valueOf(), to: data.timeRange.to.valueOf() }
     : undefined;
@@ -88,4 +91,12 @@ export function useFlameGraph(
 function errorText(e: unknown): string {
   const err = e as { data?: { message?: string }; message?: string };
   return err?.data?.message ?? err?.message ?? String(e);
+}
+
+/** A heat-map query without the fields only a heat map reads. */
+export function withoutHeatmapFields(query: FlameScopeQuery): FlameScopeQuery {
+  const { rows, maxColumns, ...rest } = query;
+  void rows;
+  void maxColumns;
+  return rest;
 }
