@@ -90,6 +90,34 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
     return decodeFrame(await this.get(request), query.refId);
   }
 
+  /**
+   * The folded stacks (FlameGraph's format) of a flame-graph query's slice, straight from the sidecar: every stack,
+   * not the pruned tree, and the names byte for byte. Returned as bytes (the text is not necessarily UTF-8).
+   */
+  async folded(
+    query: FlameScopeQuery,
+    range: { from: number; to: number },
+    scopedVars: ScopedVars = {}
+  ): Promise<ArrayBuffer> {
+    const request = buildRequest(
+      { ...query, queryType: 'flamegraph', maxNodes: undefined, baseline: 'none' },
+      range,
+      (text) => this.interpolate(text, scopedVars),
+      this.defaults
+    );
+    delete request.params.maxNodes;
+    const response = await lastValueFrom(
+      getBackendSrv().fetch<ArrayBuffer>({
+        url: this.baseUrl + '/api/v1/folded',
+        method: 'GET',
+        params: request.params,
+        responseType: 'arraybuffer',
+        showErrorAlert: false,
+      })
+    );
+    return response.data;
+  }
+
   /** The catalog under a prefix (every object, skipped ones included, with their reasons). */
   async listProfiles(prefix = '', range?: { from: number; to: number }): Promise<ProfileEntry[]> {
     const params: Record<string, string> = { prefix: this.interpolate(prefix)[0] ?? '' };

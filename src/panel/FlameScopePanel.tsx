@@ -18,7 +18,7 @@ import { HeatmapCanvas } from './heatmap/HeatmapCanvas';
 import { Selection } from './model';
 import { FlameScopeOptions } from './options';
 import { formatSelectionParam, parseSelectionParam, selectionParam } from './selection-url';
-import { Compare, useFlameGraph } from './useFlameGraph';
+import { Compare, fetchFoldedSlice, useFlameGraph } from './useFlameGraph';
 import { useParseProgress } from './useParseProgress';
 
 type Props = PanelProps<FlameScopeOptions>;
@@ -150,7 +150,14 @@ export function FlameScopePanel(props: Props) {
                 variant="secondary"
                 icon="download-alt"
                 disabled={!tree}
-                onClick={() => tree && downloadText('flamescope.folded', 'text/plain', toFolded(tree))}
+                onClick={() => {
+                  const name = foldedFileName(profileName(heatmapFrame?.meta?.custom?.profiles), selection);
+                  // Lossless from the sidecar; the shown (pruned) tree only if the sidecar cannot answer.
+                  fetchFoldedSlice(data, undefined, selection).then(
+                    (bytes) => downloadText(name, 'text/plain', bytes),
+                    () => tree && downloadText(name, 'text/plain', toFolded(tree))
+                  );
+                }}
               >
                 Folded
               </Button>
@@ -232,6 +239,13 @@ export function FlameScopePanel(props: Props) {
       )}
     </div>
   );
+}
+
+/** `flamescope-<profile>-<from>-<to>.folded`, like the SVG's name. */
+export function foldedFileName(profile: string | undefined, slice: { fromMs: number; toMs: number }): string {
+  return svgFileName(profile, slice.fromMs, slice.toMs)
+    .replace(/^flamegraph-/, 'flamescope-')
+    .replace(/\.svg$/, '.folded');
 }
 
 /** What a differential flame graph compares the slice with, in words. */

@@ -100,3 +100,25 @@ export function withoutHeatmapFields(query: FlameScopeQuery): FlameScopeQuery {
   void maxColumns;
   return rest;
 }
+
+/**
+ * The slice's folded stacks from the sidecar (every stack, names byte for byte — not the pruned tree the graph
+ * shows), through the panel's data source.
+ */
+export async function fetchFoldedSlice(
+  data: PanelData,
+  scopedVars: ScopedVars | undefined,
+  slice: { fromMs: number; toMs: number }
+): Promise<ArrayBuffer> {
+  const heatmapBase = baseQuery(data);
+  if (!heatmapBase || !data.timeRange) {
+    throw new Error('the panel has no FlameScope query to fold');
+  }
+  const ds = (await getDataSourceSrv().get(heatmapBase.datasource)) as FlameScopeDataSource;
+  const range = { from: data.timeRange.from.valueOf(), to: data.timeRange.to.valueOf() };
+  return ds.folded(
+    { ...withoutHeatmapFields(heatmapBase), refId: 'folded', from: slice.fromMs, to: slice.toMs },
+    range,
+    scopedVars
+  );
+}

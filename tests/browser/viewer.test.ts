@@ -513,8 +513,14 @@ describe('the viewer page', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Folded' }).click(),
     ]);
+    // Lossless, from the sidecar's /api/v1/folded for the slice (not rebuilt from the drawn tree): the thread is the
+    // root frame, as FlameGraph folds it, and the file is named after the profile and the range.
+    expect(foldedDownload.suggestedFilename()).toBe(
+      'flamescope-svc_2026-11-17T09_30_00Z-20261117T093003.240Z-20261117T093003.300Z.folded'
+    );
     const folded = readFileSync((await foldedDownload.path())!, 'utf8');
-    expect(folded).toMatch(/gc;mark \d+/);
+    expect(folded).toMatch(/^app;main;gc;mark \d+$/m);
+    expect(folded).not.toMatch(/^all;/m);
     await page.close();
   });
 

@@ -25,6 +25,7 @@ const backendSrv = {
   fetch<T>(options: {
     url: string;
     params?: Record<string, string | string[]>;
+    responseType?: 'json' | 'text' | 'arraybuffer' | 'blob';
   }): Observable<{ data: T; status: number }> {
     return from(
       (async () => {
@@ -39,10 +40,13 @@ const backendSrv = {
         }
         const target = `${sidecarUrl}${options.url.slice(`${PROXY_URL}/sidecar`.length)}?${query}`;
         const response = await httpGet(target, { authorization: `Bearer ${proxyToken}` });
-        const data = JSON.parse(response.body);
         if (response.status >= 400) {
-          throw { status: response.status, data };
+          throw { status: response.status, data: JSON.parse(response.body.toString('utf8')) };
         }
+        const data =
+          options.responseType === 'arraybuffer'
+            ? response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.length)
+            : JSON.parse(response.body.toString('utf8'));
         return { data: data as T, status: response.status };
       })()
     );
@@ -50,13 +54,12 @@ const backendSrv = {
 };
 
 /** jsdom has no fetch: plain node:http. */
-function httpGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function httpGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
     })
       .on('error', reject)
       .end();
@@ -184,6 +187,23 @@ describe('FlameScope data source over a real sidecar', () => {
       sum(heat.data[0].fields[3].values)
     );
     expect(fg.fields.find((f: { name: string }) => f.name === 'label').values).toContain('gc');
+  });
+
+  it("fetches a slice's folded stacks as bytes, every stack, matching the flame graph's total", async () => {
+    const ds = datasource();
+    const second = { from: T0 + 3000, to: T0 + 4000 };
+    const bytes = await ds.folded(
+      { refId: 'F', queryType: 'flamegraph', profiles: [KEY], maxNodes: 1, from: second.from, to: second.to },
+      second
+    );
+    const lines = new TextDecoder('latin1').decode(bytes).trim().split('\n');
+    // maxNodes 1 would prune the graph to its root; the folded download is not pruned.
+    expect(lines.length).toBeGreaterThan(1);
+    const flame = await ds.query(
+      request([{ refId: 'F', queryType: 'flamegraph', profiles: [KEY] }], second.from, second.to)
+    );
+    const total = flame.data[0].fields.find((f: { name: string }) => f.name === 'value').values[0];
+    expect(sum(lines.map((l) => Number(l.split(' ').pop())))).toBe(total);
   });
 
   it('expands a multi-value $profile variable and stitches the profiles', async () => {

@@ -164,7 +164,7 @@ export function rangeText(fromMs: number, toMs: number): string {
 }
 
 /** Saves text as a file through a temporary object URL and <a download>. */
-export function downloadText(filename: string, mime: string, text: string) {
+export function downloadText(filename: string, mime: string, text: string | ArrayBuffer) {
   const url = URL.createObjectURL(new Blob([text], { type: mime }));
   const a = document.createElement('a');
   a.href = url;
