@@ -47,6 +47,7 @@ import {
 } from './layout';
 import { FlameCanvas, frameRect, makeFills, Palette, ROW_HEIGHT } from './render';
 import { FLAMEGRAPH_TEST_ID, flameGraphSvg } from './svg-export';
+import { SCREEN_READER_ONLY } from './a11y-styles';
 
 export interface FlameGraphViewProps {
   root: FlameNode;
@@ -823,12 +824,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
     fontWeight: theme.typography.fontWeightMedium,
     color: theme.colors.text.primary,
   }),
-  srOnly: css({
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-  }),
+  srOnly: css(SCREEN_READER_ONLY),
 });

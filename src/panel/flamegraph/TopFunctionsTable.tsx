@@ -11,6 +11,7 @@ import { IconButton, useStyles2 } from '@grafana/ui';
 import { FlameNode } from '../model';
 import { FunctionRow, topFunctionsAsync } from './functions';
 import { nameMatcher } from './tree';
+import { SCREEN_READER_ONLY } from './a11y-styles';
 
 export type TopFunctionsSortKey = 'name' | 'self' | 'total' | 'baseline' | 'selection' | 'change';
 
@@ -667,12 +668,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
       display: 'none',
     },
   }),
-  srOnly: css({
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-  }),
+  srOnly: css(SCREEN_READER_ONLY),
 });

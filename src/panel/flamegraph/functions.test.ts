@@ -1,12 +1,9 @@
 import fc from 'fast-check';
-import { FlameNode, FrameKind } from '../model';
+import { FlameNode } from '../model';
+import { arbitraryTree, node } from './testTrees';
 import { runToEnd } from '../../profile/sliced';
 import { FunctionRow, topFunctions, topFunctionsAsync, topFunctionsSliced } from './functions';
 import { toFolded } from './tree';
-
-function node(name: string, value: number, kind: FrameKind, children: FlameNode[] = [], valueRight?: number) {
-  return { name, value, kind, children, ...(valueRight !== undefined ? { valueRight } : {}) } as FlameNode;
-}
 
 /** A folded line: frames from the thread down to the leaf, and its counts (one, or baseline and selection). */
 interface Stack {
@@ -182,7 +179,7 @@ describe('topFunctions', () => {
 
   it('agrees with the folded stacks on random trees (recursion, repeated names, diffs)', () => {
     fc.assert(
-      fc.property(arbitraryTree(), (root) => {
+      fc.property(arbitraryTree('thread 1'), (root) => {
         const rows = topFunctions(root);
         const folded = fromFolded(root);
         // The root's own self has no stack (toFolded leaves it out): the rows account for everything else.
@@ -250,43 +247,6 @@ function zeroOnlyNames(root: FlameNode, folded: Map<string, unknown>): number {
     stack.push(...n.children);
   }
   return names.size;
-}
-
-/** Random well-formed trees (value ≥ children's sum) over a few names, so names repeat and recurse; half are diffs. */
-function arbitraryTree(): fc.Arbitrary<FlameNode> {
-  const names = ['a', 'b', 'c', 'd', 'thread 1'];
-  type Spec = { name: number; self: number; selfRight: number; kids: Spec[] };
-  // Bounded depth (fc.letrec's depth bias still overflows now and then): up to 6 levels below the root.
-  const specAt = (depth: number): fc.Arbitrary<Spec> =>
-    fc.record({
-      name: fc.nat(names.length - 1),
-      self: fc.nat(5),
-      selfRight: fc.nat(5),
-      kids: depth === 0 ? fc.constant([]) : fc.array(specAt(depth - 1), { maxLength: 3 }),
-    });
-  const spec = specAt(5);
-  const build = (s: Spec, diff: boolean): FlameNode => {
-    const children = s.kids.map((k) => build(k, diff));
-    const value = s.self + children.reduce((sum, c) => sum + c.value, 0);
-    const n = node(names[s.name], value, s.name === names.length - 1 ? 'thread' : 'user', children);
-    if (diff) {
-      n.valueRight = Math.min(s.self, s.selfRight) + children.reduce((sum, c) => sum + (c.valueRight ?? 0), 0);
-    }
-    return n;
-  };
-  return fc.record({ kids: fc.array(spec, { maxLength: 4 }), diff: fc.boolean() }).map(({ kids, diff }) => {
-    const children = kids.map((k) => build(k, diff));
-    const root = node(
-      'all',
-      children.reduce((s, c) => s + c.value, 0),
-      'root',
-      children
-    );
-    if (diff) {
-      root.valueRight = children.reduce((s, c) => s + (c.valueRight ?? 0), 0);
-    }
-    return root;
-  });
 }
 
 /**

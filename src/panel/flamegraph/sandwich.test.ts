@@ -1,13 +1,10 @@
 import fc from 'fast-check';
-import { FlameNode, FrameKind } from '../model';
+import { FlameNode } from '../model';
+import { arbitraryTree, node } from './testTrees';
 import { runToEnd } from '../../profile/sliced';
 import { topFunctions } from './functions';
 import { sandwich, sandwichSliced } from './sandwich';
 import { toFolded } from './tree';
-
-function node(name: string, value: number, kind: FrameKind, children: FlameNode[] = [], valueRight?: number) {
-  return { name, value, kind, children, ...(valueRight !== undefined ? { valueRight } : {}) } as FlameNode;
-}
 
 /** name(value)[children] — compact structure for assertions (children sorted by name: merge order is not the point). */
 function shape(n: FlameNode): string {
@@ -181,7 +178,7 @@ describe('sandwich', () => {
 
   it('agrees with the folded stacks and with topFunctions on random trees', () => {
     fc.assert(
-      fc.property(arbitraryTree(), fc.constantFrom('a', 'b', 'c', 't'), (root, name) => {
+      fc.property(arbitraryTree('t'), fc.constantFrom('a', 'b', 'c', 't'), (root, name) => {
         const s = sandwich(root, name);
         const want = expected(root, name);
         const row = topFunctions(root).find((r) => r.name === name);
@@ -233,38 +230,3 @@ describe('sandwich', () => {
     expect(runToEnd(sandwichSliced(root, 'f')).total).toBe(root.value);
   });
 });
-
-/** Random well-formed trees (value ≥ children's sum) over a few names, so names repeat and recurse; half are diffs. */
-function arbitraryTree(): fc.Arbitrary<FlameNode> {
-  const names = ['a', 'b', 'c', 'd', 't'];
-  type Spec = { name: number; self: number; selfRight: number; kids: Spec[] };
-  const specAt = (depth: number): fc.Arbitrary<Spec> =>
-    fc.record({
-      name: fc.nat(names.length - 1),
-      self: fc.nat(5),
-      selfRight: fc.nat(5),
-      kids: depth === 0 ? fc.constant([]) : fc.array(specAt(depth - 1), { maxLength: 3 }),
-    });
-  const build = (s: Spec, diff: boolean): FlameNode => {
-    const children = s.kids.map((k) => build(k, diff));
-    const value = s.self + children.reduce((sum, c) => sum + c.value, 0);
-    const n = node(names[s.name], value, names[s.name] === 't' ? 'thread' : 'user', children);
-    if (diff) {
-      n.valueRight = Math.min(s.self, s.selfRight) + children.reduce((sum, c) => sum + (c.valueRight ?? 0), 0);
-    }
-    return n;
-  };
-  return fc.record({ kids: fc.array(specAt(5), { maxLength: 4 }), diff: fc.boolean() }).map(({ kids, diff }) => {
-    const children = kids.map((k) => build(k, diff));
-    const root = node(
-      'all',
-      children.reduce((s, c) => s + c.value, 0),
-      'root',
-      children
-    );
-    if (diff) {
-      root.valueRight = children.reduce((s, c) => s + (c.valueRight ?? 0), 0);
-    }
-    return root;
-  });
-}
