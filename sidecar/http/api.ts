@@ -23,6 +23,7 @@ import { LoadedProfile, ProfileService } from '../profiles/profile-service';
 import { ApiError, badRequest, toApiError } from './errors';
 import { runSliced, untilAborted } from './sliced-runner';
 import {
+  focusParams,
   integerParam,
   MAX_PROFILES_PER_QUERY,
   Query,
@@ -191,16 +192,26 @@ export class Api {
   async flamegraph(q: Query, ctx: QueryContext): Promise<DataFrameJSON> {
     const selection = selectionParams(q);
     const maxNodes = integerParam(q, 'maxNodes', 1, MAX_NODES) ?? 5000;
+    const focus = focusParams(q, MAX_NODES);
     const { placed, leftOut } = await this.resolve(selection, ctx);
     const range = this.range(selection, placed);
     const parts = this.parts(placed, range, selection);
     const baseline = await this.baseline(q, selection, placed, ctx);
-    const fg = await runSliced(mergeFlameGraphsSliced(parts, baseline, maxNodes), ctx.signal);
+    const fg = await runSliced(mergeFlameGraphsSliced(parts, baseline, maxNodes, focus), ctx.signal);
     const custom: Record<string, unknown> = { total: fg.total };
     if (baseline) {
       custom.diff = 'value/self = baseline + selection; valueRight/selfRight = selection';
     }
     const notices = [...leftOut];
+    if (focus && fg.focus) {
+      custom.focus = { path: focus.path, found: fg.focus.found, droppedNodes: fg.focus.droppedNodes };
+      if (!fg.focus.found) {
+        notices.push({
+          severity: 'info',
+          text: `the frame to show in full (${focus.path[focus.path.length - 1]}) is not in this slice: the graph is pruned as usual`,
+        });
+      }
+    }
     if (fg.elidedWeight > 0) {
       notices.push({
         severity: 'info',

@@ -3,7 +3,7 @@
  * are excluded unless `idle=include`; values are sample counts unless `weight=period` — the same in every endpoint,
  * so a heat map and the flame graph of the same range agree.
  */
-import { MAX_ROWS, SampleFilter, WeightMode } from '../../src/profile';
+import { FlameFocus, MAX_FLAME_DEPTH, MAX_ROWS, SampleFilter, WeightMode } from '../../src/profile';
 import { checkKey, checkPrefix } from '../storage/types';
 import { badRequest } from './errors';
 
@@ -131,6 +131,28 @@ export function selectionParams(q: Query): Selection {
   const range = rangeParams(q, profiles.length === 0);
   return { profiles, prefix, ...range, ...filterParams(q) };
 }
+
+/**
+ * `focus` (repeated: the frame names from the thread down to a zoomed frame) and `focusMaxNodes`: full detail below
+ * that frame ("show all" for a zoom), the rest of the graph pruned as usual.
+ */
+export function focusParams(q: Query, maxNodes: number): FlameFocus | undefined {
+  const path = many(q, 'focus');
+  const budget = integerParam(q, 'focusMaxNodes', 1, maxNodes);
+  if (path.length === 0) {
+    if (budget !== undefined) {
+      throw badRequest('"focusMaxNodes" needs "focus" (the names from the thread down to the zoomed frame)');
+    }
+    return undefined;
+  }
+  if (path.length > MAX_FLAME_DEPTH + 1) {
+    throw badRequest(`"focus" has ${path.length} names; a flame graph is at most ${MAX_FLAME_DEPTH + 1} deep`);
+  }
+  return { path, maxNodes: budget ?? DEFAULT_FOCUS_MAX_NODES };
+}
+
+/** Nodes kept below a focused frame unless `focusMaxNodes` says otherwise: all a canvas draws without a stall. */
+export const DEFAULT_FOCUS_MAX_NODES = 50_000;
 
 export function rowsParam(q: Query): number {
   return integerParam(q, 'rows', 1, MAX_ROWS) ?? 50;

@@ -16,7 +16,7 @@ import {
   TestDataSourceResponse,
 } from '@grafana/data';
 import { FetchError, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, Observable } from 'rxjs';
 import { annotationsFrame, decodeFrame, profilesFrame } from './frames';
 import { buildRequest, QueryError, SidecarRequest } from './request';
 import { FlameScopeVariableSupport } from './variables';
@@ -76,18 +76,23 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
     return errors.length > 0 ? { data, errors, error: errors[0] } : { data };
   }
 
+  /**
+   * One query as a data frame. `signal` cancels it: the HTTP request is aborted (as Grafana aborts a fetch whose
+   * subscription ends) and the promise rejects with an AbortError, so a superseded drill-down stops costing anything.
+   */
   async runQuery(
     query: FlameScopeQuery,
     range: { from: number; to: number },
-    scopedVars: ScopedVars = {}
+    scopedVars: ScopedVars = {},
+    signal?: AbortSignal
   ): Promise<DataFrame> {
     const request = buildRequest(query, range, (text) => this.interpolate(text, scopedVars), this.defaults);
     const type = query.queryType ?? 'heatmap';
     if (type === 'profiles' || type === 'annotations') {
-      const { profiles } = await this.get<{ profiles: ProfileEntry[] }>(request);
+      const { profiles } = await this.get<{ profiles: ProfileEntry[] }>(request, signal);
       return type === 'profiles' ? profilesFrame(profiles, query.refId) : annotationsFrame(profiles, query.refId);
     }
-    return decodeFrame(await this.get(request), query.refId);
+    return decodeFrame(await this.get(request, signal), query.refId);
   }
 
   /**
@@ -173,18 +178,54 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
     return replaced.split(separator);
   }
 
-  private async get<T>(request: SidecarRequest): Promise<T> {
-    const response = await lastValueFrom(
+  private async get<T>(request: SidecarRequest, signal?: AbortSignal): Promise<T> {
+    const response = await untilAborted(
       getBackendSrv().fetch<T>({
         url: this.baseUrl + request.path,
         method: 'GET',
         params: request.params,
         showErrorAlert: false,
         requestId: undefined,
-      })
+      }),
+      signal
     );
     return response.data;
   }
+}
+
+/** The observable's last value; unsubscribes (aborting its HTTP request) and rejects when `signal` aborts first. */
+export function untilAborted<T>(source: Observable<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) {
+    return lastValueFrom(source);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const aborted = () => new DOMException('the query was superseded', 'AbortError');
+    if (signal.aborted) {
+      reject(aborted());
+      return;
+    }
+    let last: { value: T } | undefined;
+    const onAbort = () => {
+      subscription.unsubscribe();
+      reject(aborted());
+    };
+    const subscription = source.subscribe({
+      next: (value) => (last = { value }),
+      error: (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+      complete: () => {
+        signal.removeEventListener('abort', onAbort);
+        if (last) {
+          resolve(last.value);
+        } else {
+          reject(new Error('the request ended without an answer'));
+        }
+      },
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** The sidecar's one sentence when there is one, else what went wrong. */

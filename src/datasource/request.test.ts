@@ -60,6 +60,23 @@ describe('buildRequest', () => {
     expect(r.params).toMatchObject({ from: String(range.from + 1000), to: String(range.from + 2001), maxNodes: '300' });
   });
 
+  it('sends a focus (the zoomed frame to show in full) as repeated names, never interpolated', () => {
+    const r = buildRequest(
+      q({ queryType: 'flamegraph', profiles: ['p'], focus: ['java', '$host', 'Lfoo;::bar'], focusMaxNodes: 900 }),
+      range,
+      withVars
+    );
+    expect(r.params.focus).toEqual(['java', '$host', 'Lfoo;::bar']);
+    expect(r.params.focusMaxNodes).toBe('900');
+    const none = buildRequest(
+      q({ queryType: 'flamegraph', profiles: ['p'], focus: [], focusMaxNodes: 900 }),
+      range,
+      noVars
+    );
+    expect(none.params.focus).toBeUndefined();
+    expect(none.params.focusMaxNodes).toBeUndefined();
+  });
+
   it('adds a baseline range or profile for a differential flame graph', () => {
     const byRange = buildRequest(
       q({ queryType: 'flamegraph', profiles: ['p'], baseline: 'range', baselineFrom: 5, baselineTo: 9 }),

@@ -89,6 +89,13 @@ export function buildRequest(
     if (query.maxNodes) {
       params.maxNodes = String(query.maxNodes);
     }
+    // Frame names, sent as they are: never $-interpolated (a frame may well contain a dollar sign).
+    if (query.focus && query.focus.length > 0) {
+      params.focus = query.focus;
+      if (query.focusMaxNodes) {
+        params.focusMaxNodes = String(query.focusMaxNodes);
+      }
+    }
     if (query.baseline === 'range') {
       if (query.baselineFrom === undefined || query.baselineTo === undefined) {
         throw new QueryError('a baseline range needs both its start and end');

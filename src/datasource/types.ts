@@ -25,6 +25,10 @@ export interface FlameScopeQuery extends DataQuery {
   comm?: string;
   /** Flame graphs: at most this many nodes. */
   maxNodes?: number;
+  /** Flame graphs: full detail below this frame (names from the thread down), the rest pruned to maxNodes. */
+  focus?: string[];
+  /** Flame graphs with a focus: at most this many nodes below the focused frame. */
+  focusMaxNodes?: number;
   /** Heat maps: at most this many columns (more seconds merge). */
   maxColumns?: number;
   /** Flame graphs: restrict to [from, to) epoch ms inside the dashboard range (a panel's selection). */

@@ -149,6 +149,45 @@ describe('FlameScopePanel', () => {
     expect(runQuery.mock.calls[1][0]).toMatchObject({ baseline: 'none' });
   });
 
+  it('a new request aborts the one it replaces: the latest choice wins', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    runQuery.mockReset().mockImplementationOnce(() => new Promise(() => {}));
+    runQuery.mockResolvedValue(flameFrame());
+    render(<FlameScopePanel {...props()} />);
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(1));
+    const stale: AbortSignal = runQuery.mock.calls[0][3];
+    expect(stale.aborted).toBe(false);
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: 'vs range' })));
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(2));
+    expect(stale.aborted).toBe(true);
+    expect(runQuery.mock.calls[1][3].aborted).toBe(false);
+    await waitFor(() => expect(screen.getByRole('application', { name: /^Flame graph/ })).toBeInTheDocument());
+  });
+
+  it('"show all" loads every frame, keeping the graph shown until it arrives', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const pruned = flameFrame();
+    pruned.meta = { ...pruned.meta, custom: { droppedNodes: 7 } };
+    let answer: (f: unknown) => void = () => {};
+    runQuery
+      .mockReset()
+      .mockResolvedValueOnce(pruned)
+      .mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    render(<FlameScopePanel {...props()} />);
+    await waitFor(() => expect(screen.getByTestId('flamescope-flamegraph-show-all')).toBeInTheDocument());
+    await act(async () => fireEvent.click(screen.getByTestId('flamescope-flamegraph-show-all')));
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(2));
+    // At the root, "show all" is the whole slice to the larger budget.
+    expect(runQuery.mock.calls[1][0]).toMatchObject({ from: START + 3240, to: START + 3300, maxNodes: 50_000 });
+    expect(runQuery.mock.calls[1][0].focus).toBeUndefined();
+    expect(screen.getByRole('application', { name: /^Flame graph/ })).toBeInTheDocument();
+    expect(screen.getByTestId('flamescope-flamegraph-pruned')).toHaveTextContent(/Loading every frame/);
+    await act(async () => answer(flameFrame()));
+    await waitFor(() =>
+      expect(screen.getByTestId('flamescope-flamegraph-complete')).toHaveTextContent('Every frame shown')
+    );
+  });
+
   it('a resize or another row count keeps the flame graph: no new query', async () => {
     search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
     const base = props();

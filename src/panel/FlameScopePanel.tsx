@@ -44,6 +44,8 @@ export function FlameScopePanel(props: Props) {
   const [compare, setCompare] = useState<Compare>('none');
   const [search, setSearch] = useState(options.search ?? '');
   const [split, setSplit] = useState(options.split);
+  // "Show all" for a zoom: the frame to load in full, for the slice it was asked on.
+  const [detail, setDetail] = useState<{ fromMs: number; toMs: number; path: string[] } | undefined>();
   const flameView = useRef<FlameGraphHandle>(null);
   const [initial] = useState(
     () => parseSelectionParam(locationService.getSearchObject()[selectionParam(id)]) ?? options.selection
@@ -77,13 +79,19 @@ export function FlameScopePanel(props: Props) {
     [eventBus]
   );
 
+  const focus =
+    detail && selection && detail.fromMs === selection.fromMs && detail.toMs === selection.toMs
+      ? detail.path
+      : undefined;
   const flame = useFlameGraph(
     data,
     undefined,
     selection
-      ? { fromMs: selection.fromMs, toMs: selection.toMs, compare, previous, maxNodes: options.maxNodes }
+      ? { fromMs: selection.fromMs, toMs: selection.toMs, compare, previous, maxNodes: options.maxNodes, focus }
       : undefined
   );
+  const frameFocus = flame.frame?.meta?.custom?.focus as
+    { path: string[]; found: boolean; droppedNodes: number } | undefined;
   const tree = useMemo(() => (flame.frame ? treeFromFrame(flame.frame) : undefined), [flame.frame]);
 
   const heatHeight = selection ? Math.max(80, Math.round((height - 40) * (1 - split))) : height - 40;
@@ -231,6 +239,19 @@ export function FlameScopePanel(props: Props) {
                 diff={compare === 'range' || (compare === 'previous' && !!previous)}
                 baselineName={baselineName(compare)}
                 droppedNodes={Number(flame.frame?.meta?.custom?.droppedNodes) || 0}
+                onShowAll={(path) => selection && setDetail({ fromMs: selection.fromMs, toMs: selection.toMs, path })}
+                detail={
+                  flame.loading
+                    ? undefined
+                    : frameFocus
+                      ? frameFocus.found
+                        ? { path: frameFocus.path, droppedNodes: frameFocus.droppedNodes }
+                        : undefined
+                      : focus
+                        ? { path: focus, droppedNodes: Number(flame.frame?.meta?.custom?.droppedNodes) || 0 }
+                        : undefined
+                }
+                loadingDetail={flame.loading}
               />
             )}
             {!flame.error && !tree && flame.loading && <span className={styles.hint}>Loading the flame graph…</span>}

@@ -16,7 +16,12 @@ export interface FlameGraphRequest {
   compare: Compare;
   previous?: { fromMs: number; toMs: number };
   maxNodes: number;
+  /** "Show all" for a zoom: every frame below this one (names from the thread down), the rest pruned to maxNodes. */
+  focus?: string[];
 }
+
+/** Frames kept below a focused frame: full detail for any zoom a person reads, still painted without a stall. */
+export const FOCUS_MAX_NODES = 50_000;
 
 export interface FlameGraphState {
   loading: boolean;
@@ -50,7 +55,9 @@ export function useFlameGraph(
     if (!request || !base || !dashboardRange) {
       return;
     }
-    let cancelled = false;
+    // A new selection aborts the request of the one it replaces: the latest brush wins, and the old one stops costing
+    // the sidecar anything.
+    const controller = new AbortController();
     (async () => {
       const ds = (await getDataSourceSrv().get(base.datasource)) as FlameScopeDataSource;
       const query: FlameScopeQuery = {
@@ -62,6 +69,12 @@ export function useFlameGraph(
         maxNodes: request.maxNodes,
         baseline: 'none',
       };
+      if (request.focus && request.focus.length > 0) {
+        Object.assign(query, { focus: request.focus, focusMaxNodes: FOCUS_MAX_NODES });
+      } else if (request.focus) {
+        // Show all at the root: the whole graph to the larger budget.
+        query.maxNodes = Math.max(request.maxNodes, FOCUS_MAX_NODES);
+      }
       if (request.compare === 'range') {
         Object.assign(query, { baseline: 'range', baselineFrom: dashboardRange.from, baselineTo: dashboardRange.to });
       } else if (request.compare === 'previous' && request.previous) {
@@ -71,21 +84,39 @@ export function useFlameGraph(
           baselineTo: request.previous.toMs,
         });
       }
-      return ds.runQuery(query, dashboardRange, scopedVars);
+      return ds.runQuery(query, dashboardRange, scopedVars, controller.signal);
     })().then(
-      (frame) => !cancelled && setAnswer({ key, frame }),
-      (e) => !cancelled && setAnswer({ key, error: errorText(e) })
+      (frame) => !controller.signal.aborted && setAnswer({ key, frame }),
+      (e) => !controller.signal.aborted && setAnswer({ key, error: errorText(e) })
     );
-    return () => {
-      cancelled = true;
-    };
+    return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   if (key === '') {
     return { loading: false };
   }
-  return answer.key === key ? { loading: false, frame: answer.frame, error: answer.error } : { loading: true };
+  if (answer.key === key) {
+    return { loading: false, frame: answer.frame, error: answer.error };
+  }
+  // Loading more detail of the same graph: the graph shown stays (with its zoom) until the detail arrives.
+  if (answer.frame && request && sameGraph(answer.key, key)) {
+    return { loading: true, frame: answer.frame };
+  }
+  return { loading: true };
+}
+
+/** Whether two request keys differ only in their focus (the same slice, more or less detail). */
+function sameGraph(a: string, b: string): boolean {
+  const strip = (key: string) => {
+    try {
+      const [request, ...rest] = JSON.parse(key);
+      return JSON.stringify([{ ...request, focus: undefined }, ...rest]);
+    } catch {
+      return key;
+    }
+  };
+  return a !== '' && strip(a) === strip(b);
 }
 
 function errorText(e: unknown): string {

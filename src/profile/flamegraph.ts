@@ -45,6 +45,19 @@ export interface FlameGraph {
   droppedNodes: number;
   /** Weight of the samples whose stacks were deeper than MAX_FLAME_DEPTH (drawn with their middle elided). */
   elidedWeight: number;
+  /** With a focus: whether its frame was found, and how many nodes below it were merged away. */
+  focus?: { found: boolean; droppedNodes: number };
+}
+
+/**
+ * Full detail under one frame (the one a user zoomed into): the graph outside it is pruned to maxNodes as usual, the
+ * frame's subtree separately to its own budget, so "show all" for a zoom costs what that subtree costs.
+ */
+export interface FlameFocus {
+  /** Frame names from below the root ("all") down to the focused frame: thread name first. */
+  path: string[];
+  /** Nodes kept below the focused frame; 0 keeps all. */
+  maxNodes: number;
 }
 
 const ROOT_LABEL = 'all';
@@ -63,15 +76,21 @@ export interface FlameGraphPart {
  * baseline it is differential: `value`/`self` are baseline + selection and `valueRight`/`selfRight` the selection,
  * as Grafana's flame graph reads a diff.
  */
-export function mergeFlameGraphs(selection: FlameGraphPart[], baseline?: FlameGraphPart[], maxNodes = 0): FlameGraph {
-  return runToEnd(mergeFlameGraphsSliced(selection, baseline, maxNodes));
+export function mergeFlameGraphs(
+  selection: FlameGraphPart[],
+  baseline?: FlameGraphPart[],
+  maxNodes = 0,
+  focus?: FlameFocus
+): FlameGraph {
+  return runToEnd(mergeFlameGraphsSliced(selection, baseline, maxNodes, focus));
 }
 
 /** mergeFlameGraphs as a sliced computation. */
 export function* mergeFlameGraphsSliced(
   selection: FlameGraphPart[],
   baseline?: FlameGraphPart[],
-  maxNodes = 0
+  maxNodes = 0,
+  focus?: FlameFocus
 ): Sliced<FlameGraph> {
   const tree = new CallTree();
   for (const part of baseline ?? []) {
@@ -80,7 +99,7 @@ export function* mergeFlameGraphsSliced(
   for (const part of selection) {
     yield* addRange(tree, part.store, part.options, baseline ? 1 : 0);
   }
-  return yield* tree.toNestedSet(maxNodes, baseline !== undefined);
+  return yield* tree.toNestedSet(maxNodes, baseline !== undefined, focus);
 }
 
 function* addRange(tree: CallTree, store: ProfileStore, options: FlameGraphOptions, channel: 0 | 1): Sliced<void> {
@@ -239,6 +258,32 @@ class CallTree {
     return node;
   }
 
+  /**
+   * Which nodes are the focused frame's ancestors (and itself) and which are below it, in one forward pass: a node is
+   * on the path when its parent is and its name is the path's next name.
+   */
+  private focusZones(parent: Int32Array, path: string[]): { zone: Uint8Array; focusNode?: number } {
+    const count = parent.length;
+    const zone = new Uint8Array(count);
+    const depth = new Int32Array(count);
+    const pathIds = path.map((name) => this.labelIds.get(name) ?? -1);
+    let focusNode: number | undefined = path.length === 0 ? 0 : undefined;
+    zone[0] = path.length === 0 ? IN_FOCUS : ON_PATH;
+    for (let n = 1; n < count; n++) {
+      const p = parent[n];
+      depth[n] = depth[p] + 1;
+      if (zone[p] === IN_FOCUS || (zone[p] === ON_PATH && p === focusNode)) {
+        zone[n] = IN_FOCUS;
+      } else if (zone[p] === ON_PATH && depth[n] <= path.length && this.labelOf[n] === pathIds[depth[n] - 1]) {
+        zone[n] = ON_PATH;
+        if (depth[n] === path.length) {
+          focusNode = n;
+        }
+      }
+    }
+    return { zone, focusNode };
+  }
+
   private child(parent: number, label: string, kind: FlameGraph['kind'][number]): number {
     let id = this.labelIds.get(label);
     if (id === undefined) {
@@ -257,7 +302,7 @@ class CallTree {
     return node;
   }
 
-  *toNestedSet(maxNodes: number, diff = false): Sliced<FlameGraph> {
+  *toNestedSet(maxNodes: number, diff = false, focus?: FlameFocus): Sliced<FlameGraph> {
     const count = this.parent.length;
     const parent = Int32Array.from(this.parent);
     // value/self carry both channels (a plain graph only uses channel 0); Right arrays the selection alone.
@@ -266,27 +311,32 @@ class CallTree {
     const total = sumUp(parent, selfBoth);
     const totalRight = diff ? sumUp(parent, selfRight) : undefined;
     yield;
-    const keep = new Uint8Array(count).fill(1);
+    // The maxNodes heaviest nodes, chosen over the whole tree so that outside a focus the graph is exactly the one
+    // without it; below the focused frame, its own budget.
+    const zone = focus ? this.focusZones(parent, focus.path) : undefined;
+    const heavyOutside = heaviest(total, count, maxNodes - 1);
+    const heavyInside =
+      zone?.focusNode !== undefined
+        ? heaviest(total, count, focus!.maxNodes || count, (n) => zone.zone[n] === IN_FOCUS)
+        : undefined;
+    yield;
+    const keep = new Uint8Array(count);
+    keep[0] = 1;
     let dropped = 0;
-    if (maxNodes > 0 && count > maxNodes) {
-      // Keep the maxNodes heaviest nodes. A child never outweighs its parent, so this keeps whole top parts of the tree.
-      const threshold = nthLargest(total.subarray(1), maxNodes - 1);
-      // The root is always kept; the rest share maxNodes - 1 slots, ties filled in tree order.
-      let tieBudget = maxNodes - 1;
-      for (let n = 1; n < count; n++) {
-        if (total[n] > threshold) {
-          tieBudget--;
+    let droppedInFocus = 0;
+    for (let n = 1; n < count; n++) {
+      const where = zone ? zone.zone[n] : OUTSIDE;
+      const heavy = where === ON_PATH || (where === IN_FOCUS ? heavyInside![n] : heavyOutside[n]);
+      if (heavy && keep[parent[n]]) {
+        keep[n] = 1;
+      } else {
+        dropped++;
+        if (where === IN_FOCUS) {
+          droppedInFocus++;
         }
       }
-      for (let n = 1; n < count; n++) {
-        const heavy = total[n] > threshold || (total[n] === threshold && tieBudget-- > 0);
-        if (!heavy || !keep[parent[n]]) {
-          keep[n] = 0;
-          dropped++;
-        }
-      }
-      yield;
     }
+    yield;
     // Merged-away nodes give their self time to the nearest kept ancestor, so totals still add up. Parents come before
     // their children, so one forward pass finds every node's nearest kept ancestor (itself when kept).
     const selfAfter = Float64Array.from(selfBoth);
@@ -329,6 +379,9 @@ class CallTree {
       droppedNodes: dropped,
       elidedWeight: this.elidedWeight,
     };
+    if (focus) {
+      out.focus = { found: zone!.focusNode !== undefined, droppedNodes: droppedInFocus };
+    }
     if (totalRight) {
       out.valueRight = new Float64Array(kept);
       out.selfRight = new Float64Array(kept);
@@ -375,6 +428,47 @@ class CallTree {
     }
     return out;
   }
+}
+
+const OUTSIDE = 0;
+const ON_PATH = 1;
+const IN_FOCUS = 2;
+
+/**
+ * 1 for the `slots` heaviest non-root nodes among those `among` accepts (all when unset), ties filled in tree order.
+ * A child never outweighs its parent, so the heaviest nodes are whole top parts of the tree.
+ */
+function heaviest(total: Float64Array, count: number, slots: number, among?: (n: number) => boolean): Uint8Array {
+  const heavy = new Uint8Array(count);
+  const candidates: number[] = [];
+  for (let n = 1; n < count; n++) {
+    if (!among || among(n)) {
+      candidates.push(n);
+    }
+  }
+  if (slots < 0 || candidates.length <= slots) {
+    for (const n of candidates) {
+      heavy[n] = 1;
+    }
+    return heavy;
+  }
+  if (slots === 0) {
+    return heavy;
+  }
+  const threshold = nthLargest(
+    Float64Array.from(candidates, (n) => total[n]),
+    slots - 1
+  );
+  let tieBudget = slots;
+  for (const n of candidates) {
+    if (total[n] > threshold) {
+      tieBudget--;
+    }
+  }
+  for (const n of candidates) {
+    heavy[n] = total[n] > threshold || (total[n] === threshold && tieBudget-- > 0) ? 1 : 0;
+  }
+  return heavy;
 }
 
 /** The k-th largest value (0-based) without sorting everything: quickselect on a copy, expected linear time. */

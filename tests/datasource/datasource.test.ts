@@ -189,6 +189,18 @@ describe('FlameScope data source over a real sidecar', () => {
     expect(fg.fields.find((f: { name: string }) => f.name === 'label').values).toContain('gc');
   });
 
+  it('shows every frame below a focused frame ("show all" for a zoom), the rest pruned', async () => {
+    const ds = datasource();
+    const second = { from: T0 + 3000, to: T0 + 4000 };
+    const query = { refId: 'F', queryType: 'flamegraph' as const, profiles: [KEY], maxNodes: 2 };
+    const labels = (frame: any) => frame.fields.find((f: { name: string }) => f.name === 'label').values;
+    const pruned = await ds.runQuery(query, second);
+    expect(labels(pruned)).toEqual(['all', 'app']);
+    const focused = await ds.runQuery({ ...query, focus: ['app', 'main'], focusMaxNodes: 1000 }, second);
+    expect(labels(focused)).toEqual(expect.arrayContaining(['all', 'app', 'main', 'gc', 'mark', 'serve']));
+    expect(focused.meta?.custom?.focus).toMatchObject({ path: ['app', 'main'], found: true, droppedNodes: 0 });
+  });
+
   it("fetches a slice's folded stacks as bytes, every stack, matching the flame graph's total", async () => {
     const ds = datasource();
     const second = { from: T0 + 3000, to: T0 + 4000 };

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import {
   computeFlameGraph,
+  mergeFlameGraphs,
   FlameGraph,
   FlameGraphOptions,
   foldStacks,
@@ -283,5 +284,82 @@ describe('maxNodes', () => {
       expect(fg.label).toEqual(full.label);
       expect(Array.from(fg.self)).toEqual(Array.from(full.self));
     }
+  });
+});
+
+describe('focus: full detail below one frame', () => {
+  const store = parseFixture('example-perf-stacks.txt.gz');
+  const full = computeFlameGraph(store);
+  const fullPaths = paths(full);
+  const pruned = computeFlameGraph(store, { maxNodes: 300 });
+  const prunedPaths = paths(pruned);
+
+  /** A kept node whose subtree lost the most nodes to pruning (the frame a user would zoom into and "show all"). */
+  function lossiestKeptPath(): string {
+    let best = '';
+    let bestLoss = 0;
+    for (const p of prunedPaths.keys()) {
+      if (!p.includes(';')) {
+        continue;
+      }
+      const below = (m: Map<string, unknown>) => [...m.keys()].filter((q) => q.startsWith(p + ';')).length;
+      const loss = below(fullPaths) - below(prunedPaths);
+      if (loss > bestLoss) {
+        best = p;
+        bestLoss = loss;
+      }
+    }
+    expect(bestLoss).toBeGreaterThan(10);
+    return best;
+  }
+
+  const focusPath = lossiestKeptPath();
+  const path = focusPath.split(';').slice(1); // without the root "all"
+
+  it('keeps every node below the focused frame, with full values, and the rest as pruned', () => {
+    const fg = mergeFlameGraphs([{ store, options: {} }], undefined, 300, { path, maxNodes: 0 });
+    expect(nestedSetProblem(fg)).toBeUndefined();
+    expect(fg.focus).toEqual({ found: true, droppedNodes: 0 });
+    expect(fg.total).toBe(full.total);
+    const got = paths(fg);
+    for (const [p, [value, self]] of fullPaths) {
+      if (p === focusPath || p.startsWith(focusPath + ';')) {
+        expect(got.get(p)).toEqual([value, self]);
+      }
+    }
+    // Outside the focus the graph is the pruned one, node for node.
+    for (const [p, vs] of got) {
+      if (p !== focusPath && !p.startsWith(focusPath + ';')) {
+        expect(prunedPaths.get(p)?.[0]).toBe(vs[0]);
+      }
+    }
+    const outside = (m: Map<string, unknown>) => [...m.keys()].filter((p) => !p.startsWith(focusPath + ';')).length;
+    expect(outside(got)).toBe(outside(prunedPaths));
+    expect(fg.droppedNodes).toBe(full.level.length - fg.level.length);
+  });
+
+  it("keeps the focus's own budget of its heaviest nodes below it", () => {
+    const fg = mergeFlameGraphs([{ store, options: {} }], undefined, 300, { path, maxNodes: 5 });
+    expect(nestedSetProblem(fg)).toBeUndefined();
+    const below = [...paths(fg)].filter(([p]) => p.startsWith(focusPath + ';'));
+    expect(below.length).toBeLessThanOrEqual(5);
+    const fullBelow = [...fullPaths].filter(([p]) => p.startsWith(focusPath + ';'));
+    expect(fg.focus).toEqual({ found: true, droppedNodes: fullBelow.length - below.length });
+    const minKept = Math.min(...below.map(([, [v]]) => v));
+    for (const [p, [v]] of fullBelow) {
+      if (!below.some(([q]) => q === p)) {
+        expect(v).toBeLessThanOrEqual(minKept);
+      }
+    }
+  });
+
+  it('is the plain pruned graph when the focused frame is not there', () => {
+    const fg = mergeFlameGraphs([{ store, options: {} }], undefined, 300, {
+      path: [...path, 'no such frame'],
+      maxNodes: 0,
+    });
+    expect(fg.focus).toEqual({ found: false, droppedNodes: 0 });
+    expect(fg.label).toEqual(pruned.label);
+    expect(Array.from(fg.self)).toEqual(Array.from(pruned.self));
   });
 });

@@ -130,6 +130,29 @@ describe('sidecar API over a local folder', () => {
     expect(await r.text()).toBe('app;main;gc;mark 50\napp;main;serve;parse 3\napp;main;serve;render 2\n');
   });
 
+  it('shows all below a focused frame ("show all" for a zoom) and prunes the rest as asked', async () => {
+    const base = `profile=${encodeURIComponent(KEY)}&from=${T0 + 3000}&to=${T0 + 4000}&maxNodes=2`;
+    const pruned = await getJson(`${sidecar.url}/api/v1/flamegraph?${base}`);
+    expect(pruned.body.data.values[3]).toEqual(['all', 'app']);
+    const focused = await getJson(`${sidecar.url}/api/v1/flamegraph?${base}&focus=app&focus=main`);
+    expect(focused.status).toBe(200);
+    const [level, value, , label] = focused.body.data.values;
+    expect(label).toEqual(['all', 'app', 'main', 'gc', 'mark', 'serve', 'parse', 'render']);
+    expect(level).toEqual([0, 1, 2, 3, 4, 3, 4, 4]);
+    expect(value[0]).toBe(150);
+    expect(focused.body.schema.meta.custom.focus).toEqual({ path: ['app', 'main'], found: true, droppedNodes: 0 });
+    const budget = await getJson(`${sidecar.url}/api/v1/flamegraph?${base}&focus=app&focus=main&focusMaxNodes=2`);
+    expect(budget.body.data.values[3]).toEqual(['all', 'app', 'main', 'serve', 'render']);
+    expect(budget.body.schema.meta.custom.focus.droppedNodes).toBe(3);
+    const missing = await getJson(`${sidecar.url}/api/v1/flamegraph?${base}&focus=app&focus=nope`);
+    expect(missing.body.data.values[3]).toEqual(['all', 'app']);
+    expect(missing.body.schema.meta.notices.map((n: any) => n.text).join(' ')).toMatch(/\(nope\) is not in this slice/);
+    const lonely = await getJson(`${sidecar.url}/api/v1/flamegraph?${base}&focusMaxNodes=5`);
+    expect(lonely).toMatchObject({ status: 400, body: { message: expect.stringMatching(/needs "focus"/) } });
+    const deep = Array.from({ length: 1100 }, () => 'focus=x').join('&');
+    expect((await getJson(`${sidecar.url}/api/v1/flamegraph?${base}&${deep}`)).status).toBe(400);
+  });
+
   it('draws a differential flame graph against a baseline range', async () => {
     const q = `profile=${encodeURIComponent(KEY)}&from=${T0 + 3000}&to=${T0 + 4000}&baselineFrom=${T0 + 5000}&baselineTo=${T0 + 6000}`;
     const { body } = await getJson(`${sidecar.url}/api/v1/flamegraph?${q}`);

@@ -306,6 +306,56 @@ describe('FlameGraphView', () => {
     expect(screen.getByTestId('flamescope-flamegraph-pruned')).toHaveTextContent('29,460 small frames merged');
   });
 
+  it('offers "show all" for the zoomed frame, and says when every frame below it is shown', async () => {
+    const onShowAll = jest.fn();
+    const { rerender } = render(
+      <FlameGraphView root={ROOT} width={800} height={400} droppedNodes={120} onShowAll={onShowAll} />
+    );
+    await painted(8);
+    fireEvent.click(screen.getByTestId('flamescope-flamegraph-show-all'));
+    expect(onShowAll).toHaveBeenLastCalledWith([]);
+    // Zoomed into main: show all asks for every frame below main.
+    fireEvent.click(canvas(), { clientX: 100, clientY: flameY(2) });
+    await painted(5);
+    fireEvent.click(screen.getByTestId('flamescope-flamegraph-show-all'));
+    expect(onShowAll).toHaveBeenLastCalledWith(['java', 'main']);
+    // While it loads, the graph (and its zoom) stays.
+    rerender(
+      <FlameGraphView root={ROOT} width={800} height={400} droppedNodes={120} onShowAll={onShowAll} loadingDetail />
+    );
+    expect(screen.getByTestId('flamescope-flamegraph-pruned')).toHaveTextContent('Loading every frame below main');
+    expect(canvas().getAttribute('aria-label')).toMatch(/zoomed into main/);
+    // The answer: a new tree with more frames below main; the zoom holds and nothing below main is merged.
+    const detailed = node('all', 1000, 'root', [
+      node('java', 700, 'thread', [
+        node('main', 600, 'jit', [
+          node('operator((int)', 300, 'inlined', [node('leaf', 300, 'user')]),
+          node('tiny', 1, 'user'),
+        ]),
+        node('GC', 100, 'user'),
+      ]),
+      node('kworker', 300, 'thread', [node('schedule', 300, 'kernel')]),
+    ]);
+    rerender(
+      <FlameGraphView
+        root={detailed}
+        width={800}
+        height={400}
+        droppedNodes={80}
+        onShowAll={onShowAll}
+        detail={{ path: ['java', 'main'], droppedNodes: 0 }}
+      />
+    );
+    await painted(6);
+    expect(canvas().getAttribute('aria-label')).toMatch(/zoomed into main/);
+    expect(screen.getByTestId('flamescope-flamegraph-complete')).toHaveTextContent('Every frame below main shown');
+    expect(screen.queryByTestId('flamescope-flamegraph-show-all')).not.toBeInTheDocument();
+    // Zoomed out of the detailed frame, the rest of the graph is still pruned: show all is offered again.
+    fireEvent.click(screen.getByRole('button', { name: /reset zoom/i }));
+    await painted(9);
+    expect(screen.getByTestId('flamescope-flamegraph-pruned')).toHaveTextContent('80 small frames merged');
+  });
+
   it('shows where a graph taller than the area is scrolled to', async () => {
     let deep: FlameNode = node('leaf', 1, 'user');
     for (let i = 0; i < 40; i++) {

@@ -61,6 +61,15 @@ export interface FlameGraphViewProps {
   diff?: boolean;
   /** Nodes the data source merged away to stay under maxNodes (the frame's meta.custom.droppedNodes). */
   droppedNodes?: number;
+  /**
+   * Load every frame below the zoomed one (names from the thread down; [] for the whole graph): offered as "show
+   * all" on the merged-frames notice.
+   */
+  onShowAll?(path: string[]): void;
+  /** The frame shown in full (the last "show all") and how many nodes below it were still merged. */
+  detail?: { path: string[]; droppedNodes: number };
+  /** A "show all" is loading: the graph shown stays until it arrives. */
+  loadingDetail?: boolean;
   /** What a differential graph is compared with, for the legend (e.g. "the whole time range"). */
   baselineName?: string;
   /** Highlight every frame of this function (exact name), e.g. the top-functions table's selected row. */
@@ -102,6 +111,9 @@ export const FlameGraphView = forwardRef<FlameGraphHandle, FlameGraphViewProps>(
     onSearchChange,
     diff = false,
     droppedNodes = 0,
+    onShowAll,
+    detail,
+    loadingDetail = false,
     baselineName,
     highlight,
     onFrameContextMenu,
@@ -184,6 +196,9 @@ export const FlameGraphView = forwardRef<FlameGraphHandle, FlameGraphViewProps>(
   }, [width, height]);
 
   const depth = zoomDepth(layout, focus);
+  // Below a frame shown in full, what is merged is what its own budget left out.
+  const inDetail = detail && startsWith(pathOf(layout, focus), detail.path);
+  const merged = inDetail ? detail.droppedNodes : droppedNodes;
   const rows = useMemo(() => rowsFor(depth, ROW_HEIGHT, isInverted, viewport.h), [depth, isInverted, viewport.h]);
   const palette = useMemo<Palette>(
     () => ({
@@ -585,13 +600,13 @@ export const FlameGraphView = forwardRef<FlameGraphHandle, FlameGraphViewProps>(
       <div className={styles.status}>
         <Legend diff={totals.diff} kinds={kinds} baselineName={baselineName} />
         <span className={styles.spacer} />
-        {droppedNodes > 0 && (
-          <Tooltip content="The data source merged the smallest frames into their parents to stay under the panel's maxNodes option; raise it for full detail.">
-            <span className={styles.notice} data-testid="flamescope-flamegraph-pruned">
-              <Icon name="info-circle" size="sm" /> {droppedNodes.toLocaleString()} small frames merged
-            </span>
-          </Tooltip>
-        )}
+        <PruningNotice
+          merged={merged}
+          inDetail={!!inDetail}
+          loading={loadingDetail}
+          zoomedName={focus !== 0 ? layout.nodes[focus].name : undefined}
+          onShowAll={onShowAll && (() => onShowAll(pathOf(layout, focus)))}
+        />
         {scrolls && (
           <span className={styles.secondary} data-testid="flamescope-flamegraph-levels">
             levels {visibleLevels[0] + 1}–{visibleLevels[1] + 1} of {rows.rows}
@@ -641,6 +656,64 @@ function sameLevels(prev: [number, number], next: [number, number]): [number, nu
 function devicePixelRatio(): number {
   const r = typeof window !== 'undefined' ? window.devicePixelRatio : 1;
   return r > 0 && Number.isFinite(r) ? r : 1;
+}
+
+function startsWith(path: string[], prefix: string[]): boolean {
+  return prefix.length <= path.length && prefix.every((name, i) => path[i] === name);
+}
+
+/** "N small frames merged — Show all", "Loading every frame…", or nothing when nothing was merged. */
+function PruningNotice({
+  merged,
+  inDetail,
+  loading,
+  zoomedName,
+  onShowAll,
+}: {
+  merged: number;
+  inDetail: boolean;
+  loading: boolean;
+  zoomedName?: string;
+  onShowAll?: () => void;
+}) {
+  const styles = useStyles2(getStyles);
+  const where = zoomedName ? ` below ${zoomedName}` : '';
+  if (loading) {
+    return (
+      <span className={styles.notice} data-testid="flamescope-flamegraph-pruned">
+        <Icon name="fa fa-spinner" size="sm" /> Loading every frame{where}…
+      </span>
+    );
+  }
+  if (merged <= 0) {
+    return inDetail ? (
+      <span className={styles.notice} data-testid="flamescope-flamegraph-complete">
+        Every frame{where} shown
+      </span>
+    ) : null;
+  }
+  return (
+    <span className={styles.notice} data-testid="flamescope-flamegraph-pruned">
+      <Tooltip
+        content={`To stay quick, the smallest frames were merged into their parents (the panel's maxNodes option). Show all loads every frame${where || ' of the slice'}.`}
+      >
+        <span>
+          <Icon name="info-circle" size="sm" /> {merged.toLocaleString()} small frames merged
+        </span>
+      </Tooltip>
+      {onShowAll && (
+        <Button
+          size="sm"
+          fill="text"
+          variant="primary"
+          onClick={onShowAll}
+          data-testid="flamescope-flamegraph-show-all"
+        >
+          Show all{where}
+        </Button>
+      )}
+    </span>
+  );
 }
 
 /** Which legend entries the graph needs: the kinds present (and idle frames). */
@@ -801,6 +874,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     color: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,
     whiteSpace: 'nowrap',
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
   }),
   tooltip: css({
     position: 'absolute',
