@@ -8,7 +8,6 @@
  * The headline figure is a ~1.2 s slice at maxNodes 20 000 (≈ 20 k flame-graph nodes there); `slices` adds ~1 s and
  * ~5 s slices at the panel's default maxNodes.
  */
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -39,15 +38,29 @@ export interface PaintFigure {
   drawn: number;
   /** ~1 s and ~5 s slices at the default maxNodes. */
   slices: SliceFigure[];
+  /** On the headline slice's graph: search and hover. */
+  interaction: InteractionFigure;
 }
+
+export interface InteractionFigure {
+  /** The search's debounce elapsed → its highlight on screen (median of the terms typed); and the longest task. */
+  searchMs: number;
+  searchLongestTaskMs: number;
+  /** Work per mouse move over the graph (its handler plus the animation frame that repaints the outline), p95 and max. */
+  hoverP95Ms: number;
+  hoverMaxMs: number;
+  moves: number;
+}
+
+/** The panel's search debounce (FlameGraphView's SEARCH_DEBOUNCE_MS). */
+const SEARCH_DEBOUNCE_MS = 150;
 
 export async function brushToPaint(profilePath: string, reps = 5): Promise<PaintFigure | string> {
   if (!chromiumInstalled()) {
     return `skipped: ${CHROMIUM_MISSING}`;
   }
-  if (!existsSync(join(ROOT, 'lib', 'host', 'index.html'))) {
-    execFileSync('npm', ['run', '--silent', 'build:host'], { cwd: ROOT, stdio: 'ignore' });
-  }
+  // Always rebuilt (a few seconds): the page measured is the code in the tree, never a stale build.
+  execFileSync('npm', ['run', '--silent', 'build:host'], { cwd: ROOT, stdio: 'ignore' });
   const sidecar = await spawnSidecar(['--storage', pathToFileURL(dirname(profilePath)).href]);
   const browser = await launchChromium();
   try {
@@ -93,6 +106,7 @@ export async function brushToPaint(profilePath: string, reps = 5): Promise<Paint
     };
 
     const main = await measure(1200, 20_000);
+    const interaction = await searchAndHover(page);
     const slices: SliceFigure[] = [];
     for (const rangeMs of [1000, 5000]) {
       const s = await measure(rangeMs);
@@ -105,7 +119,13 @@ export async function brushToPaint(profilePath: string, reps = 5): Promise<Paint
           `${s.nodes} frames (${s.drawn} drawn)`
       );
     }
+    console.log(
+      `  search → highlight painted (after the ${SEARCH_DEBOUNCE_MS} ms debounce), ${main.nodes} frames: median ` +
+        `${interaction.searchMs.toFixed(0)} ms, longest task ${interaction.searchLongestTaskMs > 0 ? `${interaction.searchLongestTaskMs.toFixed(0)} ms` : '< 50 ms'}; ` +
+        `hover: p95 ${interaction.hoverP95Ms.toFixed(1)} ms, max ${interaction.hoverMaxMs.toFixed(1)} ms of work per move (${interaction.moves} moves)`
+    );
     return {
+      interaction,
       medianMs: main.medianMs,
       nodes: main.nodes,
       rangeMs: main.rangeMs,
@@ -120,7 +140,7 @@ export async function brushToPaint(profilePath: string, reps = 5): Promise<Paint
 }
 
 /** One brush: clear the selection, drag, and time mouseup → the frame after the flame graph's canvas painted. */
-async function brushOnce(
+export async function brushOnce(
   page: Page,
   drag: { x0: number; x1: number; y0: number; y1: number }
 ): Promise<{ ms: number; longestTaskMs: number; nodes: number; drawn: number }> {
@@ -178,4 +198,108 @@ async function brushOnce(
     const nodes = Number(/(\d+) frames/.exec(canvas.getAttribute('aria-label') ?? '')?.[1] ?? 0);
     return { ms: w.__paint - w.__up, longestTaskMs: longest, nodes, drawn: Number(canvas.dataset.framesDrawn) };
   }, FLAME_CANVAS);
+}
+
+/**
+ * On the graph shown: type search terms (timing the last keystroke's debounce to the repaint that shows the
+ * highlight, via the canvas's paint counter), then sweep the pointer over the graph timing each move's work: the
+ * mousemove handlers (window capture → window bubble, React's root listener in between) and the animation-frame
+ * callbacks that repaint the hover outline.
+ */
+async function searchAndHover(page: Page): Promise<InteractionFigure> {
+  const input = page.getByLabel('Search frames');
+  const searchTimes: number[] = [];
+  let searchLongest = 0;
+  for (const term of ['Filter', 'alloc', 'Lorg/spring', 'read', 'epoll']) {
+    await input.fill('');
+    await page.waitForTimeout(50);
+    await page.evaluate((selector) => {
+      const w = window as unknown as { __key?: number; __paint?: number; __tasks?: Array<[number, number]> };
+      const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+      const before = Number(canvas.dataset.paints ?? 0);
+      w.__key = undefined;
+      w.__paint = undefined;
+      w.__tasks = [];
+      const tasks = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          w.__tasks!.push([e.startTime, e.duration]);
+        }
+      });
+      tasks.observe({ type: 'longtask' });
+      window.addEventListener('keyup', () => (w.__key = performance.now()), { capture: true });
+      const observer = new MutationObserver(() => {
+        // The first repaint after the debounce of the last keystroke (typing itself does not repaint the frames).
+        if (w.__key !== undefined && Number(canvas.dataset.paints) > before && w.__paint === undefined) {
+          w.__paint = -1;
+          observer.disconnect();
+          requestAnimationFrame(() => {
+            w.__paint = performance.now();
+            setTimeout(() => tasks.disconnect(), 0);
+          });
+        }
+      });
+      observer.observe(canvas, { attributes: true, attributeFilter: ['data-paints'] });
+    }, FLAME_CANVAS);
+    await input.pressSequentially(term, { delay: 30 });
+    await page.waitForFunction(() => ((window as unknown as { __paint?: number }).__paint ?? -1) > 0, undefined, {
+      timeout: 10_000,
+    });
+    await page.waitForTimeout(30);
+    const r = await page.evaluate((debounce) => {
+      const w = window as unknown as { __key: number; __paint: number; __tasks: Array<[number, number]> };
+      let longest = 0;
+      for (const [start, duration] of w.__tasks) {
+        if (start + duration > w.__key && start < w.__paint) {
+          longest = Math.max(longest, duration);
+        }
+      }
+      return { ms: w.__paint - w.__key - debounce, longest };
+    }, SEARCH_DEBOUNCE_MS);
+    searchTimes.push(r.ms);
+    searchLongest = Math.max(searchLongest, r.longest);
+  }
+  await input.fill('');
+
+  const canvas = page.locator(FLAME_CANVAS);
+  const box = (await canvas.boundingBox())!;
+  await page.evaluate(() => {
+    const w = window as unknown as { __moves: number[]; __frames: number[]; __start?: number };
+    w.__moves = [];
+    w.__frames = [];
+    window.addEventListener('mousemove', () => (w.__start = performance.now()), { capture: true });
+    window.addEventListener(
+      'mousemove',
+      () => w.__start !== undefined && w.__moves.push(performance.now() - w.__start)
+    );
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) =>
+      raf((t) => {
+        const start = performance.now();
+        callback(t);
+        w.__frames.push(performance.now() - start);
+      });
+  });
+  // A zigzag over every row of the graph, 20 px apart.
+  await page.mouse.move(box.x + 2, box.y + box.height - 4);
+  for (let y = box.y + box.height - 4, row = 0; y > box.y + 4; y -= 20, row++) {
+    await page.mouse.move(row % 2 ? box.x + 2 : box.x + box.width - 2, y, { steps: 25 });
+  }
+  await page.waitForTimeout(50);
+  const { moves, frames } = await page.evaluate(() => {
+    const w = window as unknown as { __moves: number[]; __frames: number[] };
+    return { moves: w.__moves, frames: w.__frames };
+  });
+  // Each move's handler plus (at most) one animation frame's repaint; frames coalesce moves, so pairing the sorted
+  // lists' tails is the worst case.
+  frames.sort((a, b) => b - a);
+  const perMove = moves.map((m, i) => m + (frames[i] ?? 0));
+  perMove.sort((a, b) => a - b);
+  searchTimes.sort((a, b) => a - b);
+  return {
+    searchMs: searchTimes[Math.floor(searchTimes.length / 2)],
+    searchLongestTaskMs: searchLongest,
+    hoverP95Ms: perMove[Math.floor(perMove.length * 0.95)] ?? 0,
+    hoverMaxMs: perMove[perMove.length - 1] ?? 0,
+    moves: moves.length,
+  };
 }

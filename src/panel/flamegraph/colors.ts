@@ -47,9 +47,12 @@ export function isIdleFrame(name: string, kind: FrameKind): boolean {
   return kind === 'kernel' && (frameFlags(name, ProfileFrameKind.Kernel) & FRAME_IDLE) !== 0;
 }
 
+const SHADES = 31;
+
 /** A frame's fill by kind; v varies the shade within the kind's band. */
 export function frameColor(name: string, kind: FrameKind): string {
-  const v = nameHash(name);
+  // 32 shades per kind: as varied to the eye as a continuous hash, and few enough colours to paint by colour.
+  const v = Math.round(nameHash(name) * SHADES) / SHADES;
   switch (kind) {
     case 'kernel':
       if (isIdleFrame(name, kind)) {

@@ -1,6 +1,6 @@
 /**
- * Test helper: jsdom has no canvas, so getContext('2d') is replaced by a recorder of what was drawn — rects with their
- * fill, texts, outlines (each paint, which starts with setTransform, replaces the last) — with every character 7 px wide at any font size (× the font's size / 12).
+ * Test helper: jsdom has no canvas, so getContext('2d') is replaced by a recorder of what was drawn — rects (filled
+ * alone or as paths of rects) with their fill, texts, outlines (each paint, which starts with setTransform, replaces the last) — with every character 7 px wide at any font size (× the font's size / 12).
  */
 export interface Drawn {
   rects: Array<{ x: number; y: number; w: number; h: number; color: string; alpha: number }>;
@@ -11,6 +11,8 @@ export interface Drawn {
 
 export function recordingContext(): { ctx: CanvasRenderingContext2D; drawn: Drawn } {
   const drawn: Drawn = { rects: [], texts: [], strokes: [], measured: 0 };
+  // A path of rects (beginPath, rect…, fill) is recorded as those rects, in the fill style at fill().
+  let path: Array<[number, number, number, number]> = [];
   const ctx = {
     fillStyle: '',
     strokeStyle: '',
@@ -27,6 +29,17 @@ export function recordingContext(): { ctx: CanvasRenderingContext2D; drawn: Draw
       drawn.strokes = [];
     },
     clearRect() {},
+    beginPath() {
+      path = [];
+    },
+    rect(x: number, y: number, w: number, h: number) {
+      path.push([x, y, w, h]);
+    },
+    fill() {
+      for (const [x, y, w, h] of path) {
+        drawn.rects.push({ x, y, w, h, color: String(ctx.fillStyle), alpha: ctx.globalAlpha });
+      }
+    },
     fillRect(x: number, y: number, w: number, h: number) {
       drawn.rects.push({ x, y, w, h, color: String(ctx.fillStyle), alpha: ctx.globalAlpha });
     },
