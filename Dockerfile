@@ -7,8 +7,9 @@
 # from the AWS chain. Off loopback the sidecar refuses to start without FLAMESCOPE_TOKEN.
 
 # --- build: the CLI and the parse worker, bundled by esbuild with their dependencies (fastify, the AWS SDK, pino…),
-# so the runtime image needs no node_modules at all.
-FROM node:20.20.2-bookworm-slim AS build
+# so the runtime image needs no node_modules at all. Node 24, the LTS line supported the longest (Node 20 is past
+# its end of life); both stages on the same release.
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -16,7 +17,7 @@ COPY . .
 RUN npm run build:cli -- --packages=bundle --log-level=warning
 
 # --- runtime
-FROM node:20.20.2-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production \
     FLAMESCOPE_HOST=0.0.0.0 \
     FLAMESCOPE_PORT=8686

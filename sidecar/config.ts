@@ -27,6 +27,7 @@ export interface SidecarConfig {
   publicMetrics: boolean;
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
+  parseWaitMs: number;
   storageTimeoutMs: number;
   revalidateMs: number;
   writeIndex: boolean;
@@ -132,12 +133,23 @@ export const SETTINGS: Setting[] = [
     help: 'on SIGTERM/SIGINT, how long requests in flight may finish before the process exits, ms',
     defaultValue: 10000,
   },
+  // Under the 30 s of Grafana's data proxy (GF_DATAPROXY_TIMEOUT), so the panel gets the sidecar's own answer and
+  // not the proxy's bare 504.
   {
     key: 'requestTimeoutMs',
     flag: 'request-timeout-ms',
     type: 'number',
-    help: 'longest a query may take, ms',
-    defaultValue: 30000,
+    help: "longest a query may take, ms; keep it under Grafana's data proxy timeout (30 s by default)",
+    defaultValue: 25000,
+  },
+  {
+    key: 'parseWaitMs',
+    flag: 'parse-wait-ms',
+    type: 'number',
+    help:
+      'how long a query waits for a profile still being parsed before it gets a 503 "parsing" with the progress ' +
+      '(the parse goes on; the retry finds it ready), ms; 0: answer as soon as a parse is seen',
+    defaultValue: 5000,
   },
   {
     key: 'storageTimeoutMs',
@@ -235,7 +247,7 @@ export function loadConfig(
       throw new ConfigError(`--${SETTINGS.find((s) => s.key === key)!.flag} must be positive, got ${c[key]}`);
     }
   }
-  for (const key of ['maxRatio', 'maxQueuedQueries', 'revalidateMs'] as const) {
+  for (const key of ['maxRatio', 'maxQueuedQueries', 'revalidateMs', 'parseWaitMs'] as const) {
     if (!(c[key] >= 0)) {
       throw new ConfigError(`--${SETTINGS.find((s) => s.key === key)!.flag} must be 0 or more, got ${c[key]}`);
     }

@@ -64,6 +64,7 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     metrics,
     token: config.token,
     requestTimeoutMs: config.requestTimeoutMs,
+    parseWaitMs: config.parseWaitMs,
     logLevel: config.logLevel,
     maxConcurrentQueries: config.maxConcurrentQueries,
     maxQueuedQueries: config.maxQueuedQueries,

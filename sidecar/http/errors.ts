@@ -1,5 +1,6 @@
 /**
- * Every error a client sees: JSON `{error, message}` with the right status and one clear sentence.
+ * Every error a client sees: JSON `{error, message}` with the right status and one clear sentence (and, for a few,
+ * more fields a client can act on, e.g. the parse progress of a 503 "parsing").
  */
 import { ProfileInputError } from '../io/read-profile';
 import { ParseFailure } from '../profiles/worker-pool';
@@ -12,7 +13,9 @@ export class ApiError extends Error {
     readonly error: string,
     message: string,
     /** Sent as Retry-After (seconds) with 503s. */
-    readonly retryAfterSeconds?: number
+    readonly retryAfterSeconds?: number,
+    /** More fields of the JSON body, after `error` and `message`. */
+    readonly details?: Record<string, unknown>
   ) {
     super(message);
   }

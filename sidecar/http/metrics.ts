@@ -53,6 +53,12 @@ export class SidecarMetrics {
     registers: [this.registry],
   });
 
+  readonly queriesAnsweredParsing = new Counter({
+    name: 'flamescope_queries_answered_parsing_total',
+    help: 'Heavy queries answered 503 "parsing" (a profile they need was still being parsed after --parse-wait-ms)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'flamescope_' });
   }

@@ -20,6 +20,7 @@ import { ApiError, toApiError } from './errors';
 import { IdleCollector } from './idle-gc';
 import { encodePieces, frameJsonBody } from './json-body';
 import { SidecarMetrics } from './metrics';
+import { parsingError, watchParses } from './parse-wait';
 import { filterParams, Query, rangeParams, single } from './query';
 import { runSliced, untilAborted } from './sliced-runner';
 import { DataFrameJSON } from '../../src/dataframes/frames';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   metrics: SidecarMetrics;
   token?: string;
   requestTimeoutMs: number;
+  /** How long a query may wait for a profile still being parsed before a 503 "parsing" (0: as soon as one is seen). */
+  parseWaitMs: number;
   logLevel: string;
   /** Heavy queries computed at once, and waiting. */
   maxConcurrentQueries: number;
@@ -131,7 +134,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     void reply
       .status(apiError.status)
       .type('application/json')
-      .send({ error: apiError.error, message: apiError.message });
+      .send({ error: apiError.error, message: apiError.message, ...apiError.details });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -210,7 +213,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   /**
    * A heavy query: waits for admission, runs under the deadline and the client's presence, and sends at most
-   * maxResponseBytes; the bytes stay counted until the response is sent or the client is gone.
+   * maxResponseBytes; the bytes stay counted until the response is sent or the client is gone. Past parseWaitMs, a
+   * query still waiting on a profile being parsed gets a 503 "parsing" with the progress (the parse goes on).
    */
   const heavy =
     (
@@ -223,6 +227,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       const controller = new AbortController();
       const ctx: QueryContext = { signal: controller.signal, stage: 'waiting' };
       const timer = setTimeout(() => controller.abort(timeoutError(ctx, deps.requestTimeoutMs)), deps.requestTimeoutMs);
+      const loads = new Set<string>();
+      const stopWatching = watchParses({
+        waitMs: deps.parseWaitMs,
+        keys: loads,
+        loading: () => ctx.stage === 'loading',
+        progressOf: (key) => deps.profiles.parsing(key),
+        answer: (progress) => controller.abort(parsingError(progress)),
+      });
       const onClose = () => {
         if (!reply.raw.writableFinished) {
           controller.abort(new ApiError(499, 'client_closed', 'the client closed the connection'));
@@ -236,7 +248,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       try {
         release = await gate.enter(controller.signal);
         ctx.stage = 'loading';
-        const { body, type, headers } = await compute(request.query as Query, ctx);
+        const { body, type, headers } = await deps.profiles.recordLoads(loads, () =>
+          compute(request.query as Query, ctx)
+        );
         if (body.length > deps.maxResponseBytes) {
           throw new ApiError(
             413,
@@ -251,12 +265,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       } catch (e) {
         if (controller.signal.aborted) {
           const reason = controller.signal.reason as ApiError;
-          deps.metrics.queriesCancelled.inc({ reason: reason.status === 504 ? 'timeout' : 'client_closed' });
+          if (reason.error === 'parsing') {
+            deps.metrics.queriesAnsweredParsing.inc();
+          } else {
+            deps.metrics.queriesCancelled.inc({ reason: reason.status === 504 ? 'timeout' : 'client_closed' });
+          }
           throw reason;
         }
         throw e;
       } finally {
         clearTimeout(timer);
+        stopWatching();
         reply.raw.off('close', onClose);
         release?.();
         collector.workDone();

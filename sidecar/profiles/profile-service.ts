@@ -7,6 +7,7 @@
  * ids live in LRUs, and failures are remembered per version — for good when the bytes themselves are the problem
  * (too large, corrupt: the same ETag fails the same way), briefly for anything else, never for storage trouble.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LRUCache } from 'lru-cache';
 import { decodeStore, encodeStore, ProfileStore, storeByteSize } from '../../src/profile';
 import { ObjectInfo, ObjectStorage, StorageError } from '../storage/types';
@@ -66,6 +67,8 @@ export class ProfileService {
   /** Parse progress of loads in flight (bounded by `inflight`). */
   private readonly progress = new Map<string, Extract<ParseState, { state: 'parsing' }>>();
   private readonly failures = new LRUCache<string, Failure>({ max: MAX_FAILURES, ttlAutopurge: false });
+  /** The keys loaded on behalf of the caller of `recordLoads` (a query), whichever code path asks for them. */
+  private readonly loadRecorder = new AsyncLocalStorage<Set<string>>();
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -120,8 +123,28 @@ export class ProfileService {
     return info;
   }
 
+  /**
+   * Runs `fn`, adding to `keys` every profile it loads (in any of its async continuations): what a query waits on,
+   * found without the query code having to report it.
+   */
+  recordLoads<T>(keys: Set<string>, fn: () => Promise<T>): Promise<T> {
+    return this.loadRecorder.run(keys, fn);
+  }
+
+  /** Parse progress of a load in flight for `key` (any version), or undefined when it is not being parsed. */
+  parsing(key: string): { bytesRead: number; totalBytes: number } | undefined {
+    const prefix = versionId(key, '');
+    for (const [id, state] of this.progress) {
+      if (id.startsWith(prefix)) {
+        return { bytesRead: state.bytesRead, totalBytes: state.totalBytes };
+      }
+    }
+    return undefined;
+  }
+
   /** The parsed profile, loading it if needed. */
   async load(key: string): Promise<LoadedProfile> {
+    this.loadRecorder.getStore()?.add(key);
     const info = await this.current(key);
     if (info.size > this.options.maxBytes) {
       throw new ParseFailure('too-large', `${key} is ${info.size} bytes, over the ${this.options.maxBytes}-byte limit`);

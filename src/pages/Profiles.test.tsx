@@ -6,6 +6,8 @@ import type { ProfileEntry } from '../datasource/types';
 import { testIds } from '../components/testIds';
 import Profiles from './Profiles';
 import { fakeComboboxLayout } from '../datasource/components/testUtils';
+import { decodeFrame } from '../datasource/frames';
+import { buildRequest } from '../datasource/request';
 
 const mockGetList = jest.fn();
 const mockGet = jest.fn();
@@ -198,7 +200,7 @@ describe('Profiles page', () => {
     }
   });
 
-  it("links each profile to Explore: a heat-map query for it on this data source over the profile's span", async () => {
+  it("links each profile to Explore: a flame-graph query for it on this data source over the profile's span", async () => {
     fakeDataSources({ 'fs-uid-42': CATALOG }, [settings('fs-uid-42', 'FlameScope prod')]);
     renderPage();
 
@@ -214,7 +216,7 @@ describe('Profiles page', () => {
         {
           refId: 'A',
           datasource: { type: 'flamescope-flamescope-datasource', uid: 'fs-uid-42' },
-          queryType: 'heatmap',
+          queryType: 'flamegraph',
           profiles: [READY.id],
         },
       ],
@@ -226,6 +228,33 @@ describe('Profiles page', () => {
     expect(parsing.queries[0].profiles).toEqual([PARSING.id]);
     // A failed profile has nothing to explore.
     expect(screen.queryByRole('link', { name: `Explore ${FAILED.id}` })).not.toBeInTheDocument();
+  });
+
+  it('links to a query whose answer Explore can draw: the flame graph of the whole profile', async () => {
+    fakeDataSources({ fs1: CATALOG }, [settings('fs1', 'FlameScope prod')]);
+    renderPage();
+    const pane = explorePane((await screen.findByRole('link', { name: `Explore ${READY.id}` })).getAttribute('href')!);
+
+    // The data source turns the linked query into the sidecar's flame-graph request for that profile and span…
+    const range = { from: Number(pane.range.from), to: Number(pane.range.to) };
+    const request = buildRequest(pane.queries[0], range, (text) => [text]);
+    expect(request.path).toBe('/api/v1/flamegraph');
+    expect(request.params).toMatchObject({ profile: [READY.id], from: pane.range.from, to: pane.range.to });
+    // …whose frame Explore hands to its Flame Graph visualisation (heat-map cells it would show as a bare table).
+    const frame = decodeFrame(
+      {
+        schema: {
+          name: 'flamegraph',
+          fields: ['level', 'value', 'self', 'label'].map((name) => ({
+            name,
+            type: name === 'label' ? 'string' : 'number',
+          })),
+        } as any,
+        data: { values: [[0], [1], [1], ['all']] },
+      },
+      'A'
+    );
+    expect(frame.meta?.preferredVisualisationType).toBe('flamegraph');
   });
 
   it('shows the catalog of the data source named in the URL, and switches with the picker', async () => {

@@ -23,7 +23,10 @@ import { grafanaPath } from '../utils/links';
 /** The URL parameter that keeps the chosen data source (so a reload or a shared link shows the same catalog). */
 const DATASOURCE_PARAM = 'datasource';
 
-/** The app's page: the profiles each FlameScope data source's sidecar sees, with a way into Explore for each. */
+/**
+ * The app's page: the profiles each FlameScope data source's sidecar sees, each with a link to its flame graph in
+ * Explore (which draws flame graphs, not heat maps).
+ */
 function Profiles() {
   const dataSources = useMemo(() => getDataSourceSrv().getList({ type: DATASOURCE_TYPE }), []);
   return (

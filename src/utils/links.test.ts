@@ -19,7 +19,7 @@ describe('links', () => {
     expect(profileRange(1_000_000, 1_000_000)).toEqual({ from: 1_000_000, to: 1_001_000 });
   });
 
-  it('opens Explore on the data source with a heat-map query for the profile', () => {
+  it('opens Explore on the data source with a flame-graph query for the profile (Explore draws flame graphs)', () => {
     const url = new URL(exploreUrl('a b&c', 'host/2026-11-17T09:30:00Z.perf.gz', { from: 1, to: 2 }), 'http://x');
     expect(url.pathname).toBe('/explore');
     const panes = JSON.parse(url.searchParams.get('panes')!);
@@ -29,7 +29,7 @@ describe('links', () => {
       {
         refId: 'A',
         datasource: { type: 'flamescope-flamescope-datasource', uid: 'a b&c' },
-        queryType: 'heatmap',
+        queryType: 'flamegraph',
         profiles: ['host/2026-11-17T09:30:00Z.perf.gz'],
       },
     ]);

@@ -21,8 +21,11 @@ export function profileRange(from: number, to: number): { from: number; to: numb
 }
 
 /**
- * Explore on a FlameScope data source with a heat-map query for one profile over [from, to) epoch ms — in the URL
- * format of Grafana ≥ 10.4 (`schemaVersion=1&panes=…`), so Explore does not have to migrate it.
+ * Explore on a FlameScope data source with a flame-graph query for one profile over [from, to) epoch ms — in the URL
+ * format of Grafana ≥ 10.4 (`schemaVersion=1&panes=…`), so Explore does not have to migrate it. A flame graph, not a
+ * heat map: Explore draws flame-graph frames (`preferredVisualisationType: 'flamegraph'`) with its own Flame Graph
+ * visualisation, and narrowing its time picker gives the flame graph of that slice; it has no renderer for heat-map
+ * cells, which it would show as a bare table.
  */
 export function exploreUrl(dataSourceUid: string, profileId: string, range: { from: number; to: number }): string {
   const pane = {
@@ -31,7 +34,7 @@ export function exploreUrl(dataSourceUid: string, profileId: string, range: { fr
       {
         refId: 'A',
         datasource: { type: DATASOURCE_TYPE, uid: dataSourceUid },
-        queryType: 'heatmap',
+        queryType: 'flamegraph',
         profiles: [profileId],
       },
     ],

@@ -87,6 +87,15 @@ describe('docker-compose.yaml', () => {
     expect(plugins.app.id).toBe('flamescope-flamescope-app');
   });
 
+  it("allow-lists the same three ids in the scaffold's development compose (.config/docker-compose-base.yaml)", () => {
+    const base = readYaml('.config', 'docker-compose-base.yaml');
+    const allowed = String(base.services.grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS)
+      .split(',')
+      .map((s) => s.trim());
+    expect(allowed.sort()).toEqual([plugins.app.id, plugins.datasource.id, plugins.panel.id].sort());
+    expect(base.services.grafana.volumes).toContain(`../dist:/var/lib/grafana/plugins/${plugins.app.id}`);
+  });
+
   it('mounts the built plugin and the provisioning folder into Grafana', () => {
     const volumes: string[] = services.grafana.volumes;
     expect(volumes).toContain(`./dist:/var/lib/grafana/plugins/${plugins.app.id}:ro`);
@@ -203,12 +212,14 @@ describe('Dockerfile (the sidecar image)', () => {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
 
-  it('builds from a pinned Node 20 slim image, with npm ci and npm run build:cli', () => {
+  it('builds from a pinned Node 24 LTS slim image (Node 20 is past its end of life), with npm ci and build:cli', () => {
     const froms = instructions.filter((l) => l.startsWith('FROM '));
     expect(froms.length).toBe(2);
     for (const from of froms) {
-      expect(from).toMatch(/^FROM node:20\.\d+\.\d+-bookworm-slim( AS \w+)?$/);
+      expect(from).toMatch(/^FROM node:24\.\d+\.\d+-bookworm-slim( AS \w+)?$/);
     }
+    // The build and the runtime on the same release: the bundle runs where it was built.
+    expect(new Set(froms.map((f) => f.split(' ')[1])).size).toBe(1);
     expect(dockerfile).toMatch(/RUN npm ci\b/);
     expect(dockerfile).toMatch(/RUN npm run build:cli\b/);
     expect(pkg.scripts['build:cli']).toContain('sidecar/cli/main.ts');

@@ -394,3 +394,45 @@ export function pluginJsonProblems(json: unknown): string[] {
   }
   return problems;
 }
+
+/**
+ * The rules of Grafana's plugin validator (`includesnested`, run on the archive) for an app's nested plugins, plus
+ * what Grafana's loader needs of them. `nested` maps each plugin.json below the app's root, by its path relative to
+ * that root ("datasource/plugin.json"), to its content. Every nested plugin.json must be included with exactly that
+ * `path` and its `type`; every data-source or panel include must name one that exists, with the same type and name.
+ */
+export function nestingProblems(app: any, nested: Record<string, any>): string[] {
+  const problems: string[] = [];
+  const includes: any[] = Array.isArray(app.includes) ? app.includes : [];
+  if (Object.keys(nested).length > 0 && app.type !== 'app') {
+    problems.push(`nested plugins are not allowed in a plugin of type ${app.type}`);
+  }
+  for (const [path, json] of Object.entries(nested)) {
+    const include = includes.find((i) => i.path === path);
+    if (!include) {
+      problems.push(`${path}: not declared in the app's includes (an include with "path": "${path}")`);
+    } else if (!include.type) {
+      problems.push(`${path}: its include has no type`);
+    } else if (include.type !== json.type) {
+      problems.push(`${path}: included as ${include.type} but is a ${json.type}`);
+    }
+  }
+  includes.forEach((include, i) => {
+    if (include.type !== 'datasource' && include.type !== 'panel') {
+      return;
+    }
+    if (typeof include.path !== 'string' || include.path === '') {
+      problems.push(`$.includes[${i}] (${include.type}): no path to its plugin.json`);
+      return;
+    }
+    const json = nested[include.path];
+    if (!json) {
+      problems.push(`$.includes[${i}].path: no plugin.json at ${include.path}`);
+    } else if (json.type !== include.type || json.name !== include.name) {
+      problems.push(
+        `$.includes[${i}]: ${include.type} "${include.name}" but ${include.path} is ${json.type} "${json.name}"`
+      );
+    }
+  });
+  return problems;
+}

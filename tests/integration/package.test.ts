@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import {
+  nestingProblems,
   pluginJsonProblems,
   readJson,
   readZip,
@@ -212,6 +213,18 @@ describe('plugin.json (Grafana plugin.json schema rules)', () => {
     expect(new Set(ranges).size).toBe(1);
     expect(satisfiesMinimum('12.4.0', ranges[0])).toBe(true);
     expect(satisfiesMinimum('12.3.9', ranges[0])).toBe(false);
+  });
+
+  it("pass the validator's nesting rules in the zip (includes with the path of each nested plugin.json)", () => {
+    const app = zipped().find(({ e }) => e.name === `${ID}/plugin.json`)!.json;
+    const nested = Object.fromEntries(
+      zipped()
+        .filter(({ e }) => e.name !== `${ID}/plugin.json`)
+        .map(({ e, json }) => [e.name.slice(ID.length + 1), json])
+    );
+    expect(Object.keys(nested).sort()).toEqual(['datasource/plugin.json', 'panel/plugin.json']);
+    expect(nestingProblems(app, nested)).toEqual([]);
+    expect(app.autoEnabled).toBe(true);
   });
 
   it('have their logos and screenshots in the zip, next to their plugin.json', () => {

@@ -300,6 +300,22 @@ describe('the alert rule', () => {
     expect(JSON.stringify(rule.data)).not.toContain('$');
   });
 
+  it('keeps ${ out of the annotations (Grafana replaces braced ${VAR} there from its environment)', () => {
+    const annotations = Object.values(rule.annotations).join('\n');
+    expect(annotations).toContain('{{ $labels.host }}'); // the unbraced $ of Go templates is left alone
+    expect(annotations).not.toMatch(/\$\{/);
+  });
+
+  it('says what Grafana interpolates, without claiming annotations are never interpolated', () => {
+    for (const text of [
+      readText('provisioning', 'alerting', 'flamescope-demo.yaml'),
+      readText('provisioning', 'README.md'),
+    ]) {
+      expect(text).not.toMatch(/never in annotations|not in annotations/);
+      expect(text).toMatch(/braced `?\$\{VAR\}`? in (alert )?annotations/);
+    }
+  });
+
   it('provides a notification template: the panel URL plus the host variable and the FlameScope selection', () => {
     const { template } = alerting.templates[0];
     expect(template).toContain('{{ define "flamescope.link" }}{{ .PanelURL }}');

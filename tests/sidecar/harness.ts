@@ -21,6 +21,8 @@ export function testConfig(overrides: Partial<SidecarConfig> = {}): SidecarConfi
     publicMetrics: true,
     shutdownTimeoutMs: 5_000,
     requestTimeoutMs: 10_000,
+    // Tests wait for their parses unless they test the early 503 "parsing" (parse-wait.test.ts).
+    parseWaitMs: 60_000,
     storageTimeoutMs: 3_000,
     revalidateMs: 0,
     writeIndex: false,

@@ -133,4 +133,14 @@ describe('ConfigEditor', () => {
     renderEditor(settings());
     expect(screen.getByText(/Save & test" checks the sidecar's health and counts the profiles/)).toBeInTheDocument();
   });
+
+  it('says truthfully what reaches the browser: the URL does (jsonData), only the token stays on the server', () => {
+    renderEditor(settings());
+    const note = screen.getByText(/reads profiles through its sidecar service/).textContent!;
+    // Grafana sends jsonData (sidecarUrl) to every user of the data source; secureJsonData (the token) never.
+    expect(note).not.toMatch(/neither the URL nor the token|URL never|URL does not reach/i);
+    expect(note).toMatch(/token stays on the server/);
+    expect(note).toMatch(/sidecar URL is not secret: .*sent to the browser of each user who can use this data source/);
+    expect(screen.getByText(/Users of this data source can see it/)).toBeInTheDocument();
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * The data source settings: where the sidecar is (Grafana's data proxy calls it, adding the token server-side), and
- * the defaults new queries start from.
+ * the defaults new queries start from. Only the token is secure (secureJsonData); the URL is in jsonData, which
+ * Grafana sends to every user of the data source, and the text says so.
  */
 import React, { ChangeEvent, useId, useState } from 'react';
 import { css } from '@emotion/css';
@@ -38,9 +39,10 @@ export function ConfigEditor({ options, onOptionsChange }: FlameScopeConfigEdito
     <div className={styles.container}>
       <FieldSet label="Sidecar">
         <Text element="p" color="secondary">
-          FlameScope reads profiles through its sidecar service. Grafana&apos;s server calls the sidecar for the
-          browser, adding the API token, so neither the URL nor the token reaches the browser. &quot;Save &amp;
-          test&quot; checks the sidecar&apos;s health and counts the profiles it can read.
+          FlameScope reads profiles through its sidecar service. Browsers never call the sidecar: Grafana&apos;s server
+          does, through its data proxy, and adds the API token there, so the token stays on the server. The sidecar URL
+          is not secret: like every setting but the token, it is sent to the browser of each user who can use this data
+          source. &quot;Save &amp; test&quot; checks the sidecar&apos;s health and counts the profiles it can read.
         </Text>
         <SidecarUrlField
           id={`${id}-url`}
@@ -117,7 +119,7 @@ function SidecarUrlField({ id, value, onChange }: SidecarUrlFieldProps) {
   return (
     <Field
       label="Sidecar URL"
-      description="The sidecar's URL as Grafana's server sees it (not the browser), e.g. a service name on the same network."
+      description="The sidecar's URL as Grafana's server reaches it (browsers do not call it), e.g. a service name on the same network. Users of this data source can see it."
       required
       invalid={invalid}
       error={
