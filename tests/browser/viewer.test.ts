@@ -558,6 +558,62 @@ describe('the viewer page', () => {
     await page.close();
   });
 
+  test('"show all" loads every frame below the zoomed one and keeps the zoom; a superseded request is aborted', async () => {
+    // The demo's 10 s at maxNodes 300: most frames merged.
+    const page = await openPage(
+      `${viewUrl(DEMO_KEY, T0, T0 + 40_000)}&maxNodes=300&flamescope-1=${T0 + 10_000}~${T0 + 20_000}`
+    );
+    const asked: URL[] = [];
+    page.on('request', (r) => r.url().includes('/api/v1/flamegraph') && asked.push(new URL(r.url())));
+    await flamePainted(page);
+    const canvas = page.locator(FLAME_CANVAS);
+    await textMatches(page, '[data-testid="flamescope-flamegraph-pruned"]', /small frames merged/);
+
+    // Zoom with the keyboard into the hottest path's third frame (all → thread → its hottest child).
+    await canvas.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await eventually(async () => /zoomed into /.test((await canvas.getAttribute('aria-label')) ?? ''));
+    const zoomed = /zoomed into (.*?)\. /.exec((await canvas.getAttribute('aria-label'))!)![1];
+
+    await page.getByTestId('flamescope-flamegraph-show-all').click();
+    await textMatches(page, '[data-testid="flamescope-flamegraph-complete"]', new RegExp(`Every frame below`));
+    const label = (await canvas.getAttribute('aria-label'))!;
+    expect(label).toContain(`zoomed into ${zoomed}`);
+    expect(Number(/Flame graph, (\d+) frames/.exec(label)![1])).toBeGreaterThan(300);
+    const last = asked[asked.length - 1];
+    expect(last.searchParams.getAll('focus')).toHaveLength(2);
+    expect(last.searchParams.getAll('focus')[1]).toBe(zoomed);
+    // Reset: outside the detailed frame the graph is pruned as before, and says so.
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await textMatches(page, '[data-testid="flamescope-flamegraph-pruned"]', /small frames merged/);
+
+    // A request that a newer choice supersedes is aborted, not just ignored: hold the next answer back, then choose
+    // "vs range".
+    const aborted: string[] = [];
+    page.on(
+      'requestfailed',
+      (r) => r.url().includes('/api/v1/flamegraph') && aborted.push(r.failure()?.errorText ?? '')
+    );
+    let held = true;
+    await page.route('**/api/v1/flamegraph*', async (route) => {
+      if (held) {
+        held = false;
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      await route.continue().catch(() => undefined);
+    });
+    await page.getByRole('radio', { name: 'vs previous' }).click();
+    await page.waitForTimeout(100);
+    await page.getByRole('radio', { name: 'vs range' }).click();
+    await eventually(async () => aborted.length > 0, 5000);
+    expect(aborted[0]).toMatch(/ABORTED|cancel/i);
+    await textMatches(page, '[data-testid="flamescope-flamegraph-legend"]', /whole time range/);
+    await page.close();
+  });
+
   test('the flame graph is crisp on HiDPI screens: its canvas has twice the pixels of its CSS size', async () => {
     const hidpi = await browser.newContext({
       viewport: VIEWPORT,
