@@ -11,15 +11,45 @@ import { FlameScopePanel } from './FlameScopePanel';
 import { DEFAULT_OPTIONS, FlameScopeOptions } from './options';
 
 const runQuery = jest.fn();
+const folded = jest.fn();
 const search: Record<string, string> = {};
 const partial = jest.fn();
+const listeners = new Set<() => void>();
+
+/** Changes the URL's query as navigation would, telling the listeners. */
+function setUrl(params: Record<string, string | undefined>) {
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) {
+      delete search[k];
+    } else {
+      search[k] = v;
+    }
+  }
+  listeners.forEach((f) => f());
+}
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   getDataSourceSrv: () => ({
-    get: async () => ({ runQuery, listProfiles: async () => [], interpolate: (t: string) => [t] }),
+    get: async (ref: unknown) =>
+      ref === 'dashboard'
+        ? { name: '-- Dashboard --', query: jest.fn() }
+        : { runQuery, folded, listProfiles: async () => [], interpolate: (t: string) => [t] },
   }),
-  locationService: { getSearchObject: () => search, partial: (...args: unknown[]) => partial(...args) },
+  // The URL as Grafana's locationService keeps it: partial() changes it and tells the history's listeners.
+  locationService: {
+    getSearchObject: () => ({ ...search }),
+    partial: (...args: unknown[]) => {
+      partial(...args);
+      setUrl(args[0] as Record<string, string | undefined>);
+    },
+    getHistory: () => ({
+      listen: (f: () => void) => {
+        listeners.add(f);
+        return () => listeners.delete(f);
+      },
+    }),
+  },
 }));
 
 beforeAll(() => {
@@ -209,6 +239,64 @@ describe('FlameScopePanel', () => {
     await act(async () => new Promise((r) => setTimeout(r, 20)));
     expect(runQuery).toHaveBeenCalledTimes(1);
     expect(screen.getByRole('application', { name: /^Flame graph/ })).toBeInTheDocument();
+  });
+
+  it('a repeated panel drills down with its own variables and keeps its selection under its own URL key', async () => {
+    const base = props();
+    const scopedVars = { host: { text: 'api-1', value: 'api-1' } };
+    const request = {
+      targets: [{ refId: 'A', queryType: 'heatmap', prefix: '$host/', datasource: { uid: 'fs' } }],
+      scopedVars,
+    } as never;
+    search['flamescope-4'] = `${START + 1000}~${START + 2000}`; // an alert's link: the plain key
+    search['flamescope-4-api-1'] = `${START + 3240}~${START + 3300}`; // this copy's own selection
+    render(
+      <FlameScopePanel
+        {...base}
+        data={{ ...base.data, request }}
+        replaceVariables={(text, vars) => text.replace('$host', String((vars as typeof scopedVars)?.host?.value))}
+      />
+    );
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(1));
+    const [query, , vars] = runQuery.mock.calls[0];
+    expect(query).toMatchObject({ prefix: '$host/', from: START + 3240, to: START + 3300 });
+    expect(vars).toBe(scopedVars);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Clear selection' })));
+    expect(partial).toHaveBeenLastCalledWith({ 'flamescope-4-api-1': undefined }, true);
+  });
+
+  it('follows the URL when it changes while the panel stays mounted (a link inside the dashboard)', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    render(<FlameScopePanel {...props()} />);
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(1));
+    await act(async () => setUrl({ 'flamescope-4': `${START + 5000}~${START + 5100}` }));
+    await waitFor(() => expect(runQuery).toHaveBeenCalledTimes(2));
+    expect(runQuery.mock.calls[1][0]).toMatchObject({ from: START + 5000, to: START + 5100 });
+    await act(async () => setUrl({ 'flamescope-4': undefined }));
+    await waitFor(() => expect(screen.queryByTestId('flamescope-flamegraph')).not.toBeInTheDocument());
+  });
+
+  it('applies edited options (search) at once, and keeps what the user typed until they change', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const base = props();
+    const { rerender } = render(<FlameScopePanel {...base} />);
+    const box = () => screen.getByLabelText('Search frames') as HTMLInputElement;
+    await waitFor(() => expect(box()).toBeInTheDocument());
+    await act(async () => fireEvent.change(box(), { target: { value: 'mark' } }));
+    expect(box().value).toBe('mark');
+    rerender(<FlameScopePanel {...base} width={810} />);
+    expect(box().value).toBe('mark');
+    rerender(<FlameScopePanel {...base} options={{ ...base.options, search: 'gc' }} />);
+    await waitFor(() => expect(box().value).toBe('gc'));
+  });
+
+  it("says why there is no flame graph when the panel's query is not a FlameScope one", async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const base = props();
+    const request = { targets: [{ refId: 'A', datasource: 'dashboard', panelId: 2 }] } as never;
+    render(<FlameScopePanel {...base} data={{ ...base.data, request }} />);
+    await waitFor(() => expect(screen.getByText(/needs a FlameScope data source/)).toBeInTheDocument());
+    expect(runQuery).not.toHaveBeenCalled();
   });
 
   it('zooms the dashboard to the selection and clears it', async () => {

@@ -7,7 +7,7 @@ import { css } from '@emotion/css';
 import { DataHoverClearEvent, DataHoverEvent, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import React, { useCallback, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { FlameGraphArea } from './flamegraph/FlameGraphArea';
 import { FlameGraphHandle } from './flamegraph/FlameGraphView';
 import { downloadText, profileName, rangeText, svgFileName } from './flamegraph/svg-export';
@@ -17,8 +17,14 @@ import { selectionFromRange } from './heatmap/selection';
 import { HeatmapCanvas } from './heatmap/HeatmapCanvas';
 import { Selection } from './model';
 import { FlameScopeOptions } from './options';
-import { formatSelectionParam, parseSelectionParam, selectionParam } from './selection-url';
-import { Compare, fetchFoldedSlice, useFlameGraph } from './useFlameGraph';
+import {
+  formatSelectionParam,
+  parseSelectionParam,
+  selectionParam,
+  selectionTag,
+  urlSelectionValue,
+} from './selection-url';
+import { baseQuery, Compare, fetchFoldedSlice, useFlameGraph } from './useFlameGraph';
 import { useParseProgress } from './useParseProgress';
 
 type Props = PanelProps<FlameScopeOptions>;
@@ -37,35 +43,48 @@ export function FlameScopePanel(props: Props) {
   const progress = useParseProgress(data);
   const profileSpan = useMemo(() => spanOf(heatmapFrame?.meta?.custom?.profiles), [heatmapFrame]);
 
-  // undefined: untouched, so a selection in the URL (a shared link, an alert's link) or the saved options applies;
-  // null: cleared by the user.
-  const [chosen, setChosen] = useState<Selection | null | undefined>();
+  // The panel's own variables (a panel repeated by $host has its host here): its drill-down queries use them, and
+  // its selection's URL key names what they stand for, so each copy keeps its own selection.
+  const scopedVars = data.request?.scopedVars;
+  const base = baseQuery(data);
+  const rawQueryText = base ? [base.prefix ?? '', ...(base.profiles ?? [])].join('|') : '';
+  const tag = selectionTag(rawQueryText, props.replaceVariables(rawQueryText, scopedVars));
+  const urlKey = selectionParam(id, tag);
+  const urlValue = urlSelectionValue(useSearchObject(), id, tag);
+
+  // What the user chose, with the URL value it wrote: while the URL still says that, the choice stands (null:
+  // cleared); when the URL changes otherwise (a link followed inside the dashboard, back/forward), the URL wins.
+  const [chosen, setChosen] = useState<{ selection: Selection | null; url: string | undefined } | undefined>();
   const [previous, setPrevious] = useState<{ fromMs: number; toMs: number } | undefined>();
   const [compare, setCompare] = useState<Compare>('none');
-  const [search, setSearch] = useState(options.search ?? '');
-  const [split, setSplit] = useState(options.split);
+  // Typed search and dragged split last until the panel's options change them (editing the panel applies at once).
+  const [searchState, setSearchState] = useState<{ option?: string; value: string } | undefined>();
+  const search = searchState && searchState.option === options.search ? searchState.value : (options.search ?? '');
+  const setSearch = (value: string) => setSearchState({ option: options.search, value });
+  const [splitState, setSplitState] = useState<{ option: number; value: number } | undefined>();
+  const split = splitState && splitState.option === options.split ? splitState.value : options.split;
+  const setSplit = (next: (s: number) => number) => setSplitState({ option: options.split, value: next(split) });
+  const flameView = useRef<FlameGraphHandle>(null);
   // "Show all" for a zoom: the frame to load in full, for the slice it was asked on.
   const [detail, setDetail] = useState<{ fromMs: number; toMs: number; path: string[] } | undefined>();
-  const flameView = useRef<FlameGraphHandle>(null);
-  const [initial] = useState(
-    () => parseSelectionParam(locationService.getSearchObject()[selectionParam(id)]) ?? options.selection
-  );
+  const fromUrl = parseSelectionParam(urlValue) ?? (urlValue === undefined ? options.selection : undefined);
   const selection =
-    chosen === undefined
-      ? initial && grid
-        ? selectionFromRange(grid, initial.fromMs, initial.toMs)
-        : undefined
-      : (chosen ?? undefined);
+    chosen && chosen.url === urlValue
+      ? (chosen.selection ?? undefined)
+      : fromUrl && grid
+        ? selectionFromRange(grid, fromUrl.fromMs, fromUrl.toMs)
+        : undefined;
 
   const select = useCallback(
     (next: Selection | undefined) => {
       if (selection && next) {
         setPrevious({ fromMs: selection.fromMs, toMs: selection.toMs });
       }
-      setChosen(next ?? null);
-      locationService.partial({ [selectionParam(id)]: formatSelectionParam(next) }, true);
+      const url = formatSelectionParam(next);
+      setChosen({ selection: next ?? null, url });
+      locationService.partial({ [urlKey]: url }, true);
     },
-    [id, selection]
+    [urlKey, selection]
   );
 
   const onHover = useCallback(
@@ -85,7 +104,7 @@ export function FlameScopePanel(props: Props) {
       : undefined;
   const flame = useFlameGraph(
     data,
-    undefined,
+    scopedVars,
     selection
       ? { fromMs: selection.fromMs, toMs: selection.toMs, compare, previous, maxNodes: options.maxNodes, focus }
       : undefined
@@ -161,7 +180,7 @@ export function FlameScopePanel(props: Props) {
                 onClick={() => {
                   const name = foldedFileName(profileName(heatmapFrame?.meta?.custom?.profiles), selection);
                   // Lossless from the sidecar; the shown (pruned) tree only if the sidecar cannot answer.
-                  fetchFoldedSlice(data, undefined, selection).then(
+                  fetchFoldedSlice(data, scopedVars, selection).then(
                     (bytes) => downloadText(name, 'text/plain', bytes),
                     () => tree && downloadText(name, 'text/plain', toFolded(tree))
                   );
@@ -260,6 +279,25 @@ export function FlameScopePanel(props: Props) {
       )}
     </div>
   );
+}
+
+/**
+ * The URL's query parameters, kept current: Grafana keeps a dashboard's panels mounted while the URL changes (a link
+ * inside the dashboard, back and forward), so reading them once at mount would miss those.
+ */
+function useSearchObject(): Record<string, unknown> {
+  const [search, setSearch] = useState(() => locationService.getSearchObject());
+  useEffect(() => {
+    const history = locationService.getHistory?.();
+    if (!history?.listen) {
+      return;
+    }
+    const stop = history.listen(() => setSearch(locationService.getSearchObject()));
+    // A change between the first render and the subscription.
+    setSearch(locationService.getSearchObject());
+    return stop;
+  }, []);
+  return search;
 }
 
 /** `flamescope-<profile>-<from>-<to>.folded`, like the SVG's name. */

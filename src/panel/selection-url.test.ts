@@ -1,4 +1,10 @@
-import { formatSelectionParam, parseSelectionParam, selectionParam } from './selection-url';
+import {
+  formatSelectionParam,
+  parseSelectionParam,
+  selectionParam,
+  selectionTag,
+  urlSelectionValue,
+} from './selection-url';
 
 describe('selection in the URL', () => {
   it('round-trips a selection per panel', () => {
@@ -14,5 +20,30 @@ describe('selection in the URL', () => {
 
   it('clears the parameter when there is no selection', () => {
     expect(formatSelectionParam(undefined)).toBeUndefined();
+  });
+});
+
+describe('selection keys of repeated panels', () => {
+  it('tags the key only when the query uses variables, with what they stand for', () => {
+    expect(selectionTag('svc/p.perf', 'svc/p.perf')).toBeUndefined();
+    expect(selectionTag('$host/', 'api-7f9c/')).toBe('api-7f9c');
+    expect(selectionTag('${host}/|[[env]]', 'api-1/|prod')).toBe('api-1_prod');
+    expect(selectionParam(4, selectionTag('$host/', 'api-7f9c/'))).toBe('flamescope-4-api-7f9c');
+    expect(selectionParam(4, undefined)).toBe('flamescope-4');
+  });
+
+  it('keeps long tags apart by a hash', () => {
+    const a = selectionTag('$host', 'x'.repeat(60) + 'a');
+    const b = selectionTag('$host', 'x'.repeat(60) + 'b');
+    expect(a).not.toBe(b);
+    expect(a!.length).toBeLessThanOrEqual(40);
+  });
+
+  it("reads the panel's own key first, then the plain key an alert's link carries", () => {
+    const search = { 'flamescope-4': '1~2', 'flamescope-4-api-1': '3~4' };
+    expect(urlSelectionValue(search, 4, 'api-1')).toBe('3~4');
+    expect(urlSelectionValue(search, 4, 'api-2')).toBe('1~2');
+    expect(urlSelectionValue(search, 4)).toBe('1~2');
+    expect(urlSelectionValue({}, 4, 'api-1')).toBeUndefined();
   });
 });

@@ -59,7 +59,7 @@ export function useFlameGraph(
     // the sidecar anything.
     const controller = new AbortController();
     (async () => {
-      const ds = (await getDataSourceSrv().get(base.datasource)) as FlameScopeDataSource;
+      const ds = await flameScopeDataSource(base);
       const query: FlameScopeQuery = {
         ...base,
         refId: 'flamegraph',
@@ -94,7 +94,8 @@ export function useFlameGraph(
   }, [key]);
 
   if (key === '') {
-    return { loading: false };
+    // A selection but no FlameScope query to drill into: a snapshot keeps the heat map's data but not its query.
+    return request && !base && data.series.length > 0 ? { loading: false, error: NO_QUERY } : { loading: false };
   }
   if (answer.key === key) {
     return { loading: false, frame: answer.frame, error: answer.error };
@@ -117,6 +118,29 @@ function sameGraph(a: string, b: string): boolean {
     }
   };
   return a !== '' && strip(a) === strip(b);
+}
+
+const NO_QUERY =
+  "the flame graph needs this panel's own FlameScope query, and this panel has none (a snapshot, or a query shared from another panel)";
+
+/**
+ * The panel's FlameScope data source, or an error in words: a panel on "-- Dashboard --" (another panel's results) or
+ * on another data source has nothing to drill into.
+ */
+async function flameScopeDataSource(base: FlameScopeQuery): Promise<FlameScopeDataSource> {
+  const ds = (await getDataSourceSrv().get(base.datasource)) as Partial<FlameScopeDataSource> & {
+    name?: string;
+    type?: string;
+  };
+  if (typeof ds?.runQuery !== 'function' || typeof ds?.folded !== 'function') {
+    const uid = typeof base.datasource === 'object' ? base.datasource?.uid : base.datasource;
+    throw new Error(
+      uid === '-- Dashboard --'
+        ? "this panel shows another panel's results (-- Dashboard --): the flame graph needs its own FlameScope query"
+        : `the flame graph needs a FlameScope data source; this panel's query is on ${ds?.name ?? uid ?? 'another data source'}`
+    );
+  }
+  return ds as FlameScopeDataSource;
 }
 
 function errorText(e: unknown): string {
@@ -145,7 +169,7 @@ export async function fetchFoldedSlice(
   if (!heatmapBase || !data.timeRange) {
     throw new Error('the panel has no FlameScope query to fold');
   }
-  const ds = (await getDataSourceSrv().get(heatmapBase.datasource)) as FlameScopeDataSource;
+  const ds = await flameScopeDataSource(heatmapBase);
   const range = { from: data.timeRange.from.valueOf(), to: data.timeRange.to.valueOf() };
   return ds.folded(
     { ...withoutHeatmapFields(heatmapBase), refId: 'folded', from: slice.fromMs, to: slice.toMs },
