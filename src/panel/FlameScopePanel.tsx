@@ -7,7 +7,7 @@ import { css } from '@emotion/css';
 import { DataHoverClearEvent, DataHoverEvent, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import { Alert, Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { FlameGraphArea } from './flamegraph/FlameGraphArea';
 import { FlameGraphHandle } from './flamegraph/FlameGraphView';
 import { downloadText, profileName, rangeText, svgFileName } from './flamegraph/svg-export';
@@ -75,17 +75,14 @@ export function FlameScopePanel(props: Props) {
         ? selectionFromRange(grid, fromUrl.fromMs, fromUrl.toMs)
         : undefined;
 
-  const select = useCallback(
-    (next: Selection | undefined) => {
-      if (selection && next) {
-        setPrevious({ fromMs: selection.fromMs, toMs: selection.toMs });
-      }
-      const url = formatSelectionParam(next);
-      setChosen({ selection: next ?? null, url });
-      locationService.partial({ [urlKey]: url }, true);
-    },
-    [urlKey, selection]
-  );
+  const select = (next: Selection | undefined) => {
+    if (selection && next) {
+      setPrevious({ fromMs: selection.fromMs, toMs: selection.toMs });
+    }
+    const url = formatSelectionParam(next);
+    setChosen({ selection: next ?? null, url });
+    locationService.partial({ [urlKey]: url }, true);
+  };
 
   const onHover = useCallback(
     (timeMs: number | undefined) => {
@@ -286,18 +283,15 @@ export function FlameScopePanel(props: Props) {
  * inside the dashboard, back and forward), so reading them once at mount would miss those.
  */
 function useSearchObject(): Record<string, unknown> {
-  const [search, setSearch] = useState(() => locationService.getSearchObject());
-  useEffect(() => {
-    const history = locationService.getHistory?.();
-    if (!history?.listen) {
-      return;
-    }
-    const stop = history.listen(() => setSearch(locationService.getSearchObject()));
-    // A change between the first render and the subscription.
-    setSearch(locationService.getSearchObject());
-    return stop;
-  }, []);
-  return search;
+  // The snapshot is the query as text: unchanged text is the same snapshot, so only real changes re-render.
+  const text = useSyncExternalStore(subscribeToHistory, () => JSON.stringify(locationService.getSearchObject()));
+  return useMemo(() => JSON.parse(text), [text]);
+}
+
+function subscribeToHistory(onChange: () => void): () => void {
+  const history = locationService.getHistory?.();
+  const stop = history?.listen?.(onChange);
+  return () => stop?.();
 }
 
 /** `flamescope-<profile>-<from>-<to>.folded`, like the SVG's name. */
