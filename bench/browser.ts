@@ -32,6 +32,7 @@ export interface SliceFigure {
 
 export interface PaintFigure {
   medianMs: number;
+  maxNodes?: number;
   nodes: number;
   rangeMs: number;
   longestTaskMs: number;
@@ -126,6 +127,7 @@ export async function brushToPaint(profilePath: string, reps = 5): Promise<Paint
     );
     return {
       interaction,
+      maxNodes: main.maxNodes,
       medianMs: main.medianMs,
       nodes: main.nodes,
       rangeMs: main.rangeMs,
@@ -213,33 +215,47 @@ async function searchAndHover(page: Page): Promise<InteractionFigure> {
   for (const term of ['Filter', 'alloc', 'Lorg/spring', 'read', 'epoll']) {
     await input.fill('');
     await page.waitForTimeout(50);
-    await page.evaluate((selector) => {
-      const w = window as unknown as { __key?: number; __paint?: number; __tasks?: Array<[number, number]> };
-      const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
-      const before = Number(canvas.dataset.paints ?? 0);
-      w.__key = undefined;
-      w.__paint = undefined;
-      w.__tasks = [];
-      const tasks = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          w.__tasks!.push([e.startTime, e.duration]);
-        }
-      });
-      tasks.observe({ type: 'longtask' });
-      window.addEventListener('keyup', () => (w.__key = performance.now()), { capture: true });
-      const observer = new MutationObserver(() => {
-        // The first repaint after the debounce of the last keystroke (typing itself does not repaint the frames).
-        if (w.__key !== undefined && Number(canvas.dataset.paints) > before && w.__paint === undefined) {
-          w.__paint = -1;
-          observer.disconnect();
-          requestAnimationFrame(() => {
-            w.__paint = performance.now();
-            setTimeout(() => tasks.disconnect(), 0);
-          });
-        }
-      });
-      observer.observe(canvas, { attributes: true, attributeFilter: ['data-paints'] });
-    }, FLAME_CANVAS);
+    await page.evaluate(
+      ({ selector, term }) => {
+        const w = window as unknown as { __key?: number; __paint?: number; __tasks?: Array<[number, number]> };
+        const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+        w.__key = undefined;
+        w.__paint = undefined;
+        w.__tasks = [];
+        const tasks = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            w.__tasks!.push([e.startTime, e.duration]);
+          }
+        });
+        tasks.observe({ type: 'longtask' });
+        // The debounce restarts on each input event (a key's down, not its up).
+        window.addEventListener('input', () => (w.__key = performance.now()), { capture: true });
+        // The search's commit shows the term on the matches line and hands the painter its mask; the next paint
+        // after that commit is the highlight on screen.
+        let committedPaints = -1;
+        const observer = new MutationObserver(() => {
+          const matches = document.querySelector('[data-testid="flamescope-flamegraph-matches"]');
+          if (committedPaints < 0 && matches?.getAttribute('data-search') === term) {
+            committedPaints = Number(canvas.dataset.paints ?? 0);
+          }
+          if (committedPaints >= 0 && Number(canvas.dataset.paints) > committedPaints && w.__paint === undefined) {
+            w.__paint = -1;
+            observer.disconnect();
+            requestAnimationFrame(() => {
+              w.__paint = performance.now();
+              setTimeout(() => tasks.disconnect(), 0);
+            });
+          }
+        });
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-paints', 'data-search'],
+        });
+      },
+      { selector: FLAME_CANVAS, term }
+    );
     await input.pressSequentially(term, { delay: 30 });
     await page.waitForFunction(() => ((window as unknown as { __paint?: number }).__paint ?? -1) > 0, undefined, {
       timeout: 10_000,

@@ -217,11 +217,13 @@ async function browserRows(plainPath: string): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of [paint, ...paint.slices]) {
     const limit = s.rangeMs >= 5000 ? 300 : 150;
+    // The issue's targets are at the panel's default maxNodes; the 20 000-node slice shows the headroom beyond it.
+    const atDefault = s.maxNodes === undefined;
     rows.push({
-      figure: `7 brush → painted, ${(s.rangeMs / 1000).toFixed(1)} s slice, maxNodes ${'maxNodes' in s && s.maxNodes ? s.maxNodes : 'default'}`,
+      figure: `7 brush → painted, ${(s.rangeMs / 1000).toFixed(1)} s slice, maxNodes ${s.maxNodes ?? 'default'}`,
       measured: `${s.medianMs.toFixed(0)} ms, ${s.nodes} frames; longest task ${task(s.longestTaskMs)}`,
-      target: `≤ ${limit} ms; task ≤ 100 ms`,
-      pass: s.medianMs <= limit && s.longestTaskMs <= 100,
+      target: atDefault ? `≤ ${limit} ms; task ≤ 100 ms` : 'info',
+      pass: atDefault ? s.medianMs <= limit && s.longestTaskMs <= 100 : undefined,
     });
   }
   const i = paint.interaction;
