@@ -4,13 +4,24 @@
  */
 import { ByteInterner } from './interner';
 import { classifyFrame, frameFlags, FRAME_IDLE, FRAME_IRQ, FrameKind } from './frames';
-import { ContextTable, FrameTable, ParseWarning, ProfileHeader, ProfileStore, StackTable, ThreadTable } from './store';
+import {
+  ContextTable,
+  FrameTable,
+  ParseWarning,
+  ProfileFormat,
+  ProfileHeader,
+  ProfileStore,
+  StackTable,
+  ThreadTable,
+} from './store';
 import { TupleInterner } from './tuple-interner';
 
 const NS_PER_SEC = 1e9;
 
 export class StoreBuilder {
   header: ProfileHeader = { events: [], fields: {} };
+  /** What the store says it was read from: each importer sets its own. */
+  format: ProfileFormat = 'perf-script';
   private warnings = new Map<ParseWarning['code'], ParseWarning>();
 
   // frames
@@ -291,7 +302,7 @@ export class StoreBuilder {
     }
 
     return {
-      format: 'perf-script',
+      format: this.format,
       header: this.header,
       warnings: [...this.warnings.values()],
       bytesRead: this.bytesRead,

@@ -8,9 +8,17 @@ export enum FrameKind {
   Kernel = 1,
   Jit = 2,
   Inlined = 3,
+  /** A language runtime's own code: Node's `node:` internals, V8 builtins, native code without a script. */
+  Runtime = 4,
+  /** Third-party packages (a script under `node_modules/`). */
+  Library = 5,
+  /** The garbage collector (V8's `(garbage collector)` frame). */
+  Gc = 6,
+  /** V8's `(program)`: native time the profiler could not attribute to a JavaScript function. */
+  Program = 7,
 }
 
-export const FRAME_KIND_NAMES = ['user', 'kernel', 'jit', 'inlined'] as const;
+export const FRAME_KIND_NAMES = ['user', 'kernel', 'jit', 'inlined', 'runtime', 'library', 'gc', 'program'] as const;
 export type FrameKindName = (typeof FRAME_KIND_NAMES)[number];
 
 /** Bit flags a stack inherits from every frame on it. */

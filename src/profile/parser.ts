@@ -5,7 +5,7 @@
  */
 import { detectCompression } from './bytes';
 import { PerfScriptOptions, PerfScriptParser } from './perf-script/parser';
-import { ProfileStore } from './store';
+import { ProfileFormat, ProfileStore } from './store';
 
 export interface ProfileParser {
   push(chunk: Uint8Array): void;
@@ -15,7 +15,7 @@ export interface ProfileParser {
   readonly bytesRead: number;
 }
 
-export type ProfileFormat = 'perf-script';
+export type { ProfileFormat } from './store';
 
 export interface ParseOptions extends PerfScriptOptions {
   format?: ProfileFormat;

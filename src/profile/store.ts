@@ -29,6 +29,11 @@ export interface ProfileHeader {
    * time at perf-clock `sec`.`nsec`.
    */
   timeOfDay?: { wallClock: string; sec: number; nsec: number };
+  /**
+   * An exact wall-clock anchor the file itself states (a Chrome trace's `metadata.startTime`): the profile-clock
+   * instant `sec`.`nsec` was `epochMs`. Preferred over every other anchor but epoch timestamps.
+   */
+  wallClock?: { epochMs: number; sec: number; nsec: number };
   /** Every `# key : value` line, as written. */
   fields: Record<string, string>;
 }
@@ -90,8 +95,15 @@ export interface ContextTable {
   idle: Uint8Array;
 }
 
+/**
+ * The input formats (what FlameScope opens, and folded stacks): perf script text, a V8 `.cpuprofile`, a Chrome
+ * trace (DevTools Performance recordings and trace-event JSON), Netflix's nflxprofile protobuf, FlameGraph's folded
+ * stacks.
+ */
+export type ProfileFormat = 'perf-script' | 'cpuprofile' | 'chrome-trace' | 'nflxprofile' | 'folded';
+
 export interface ProfileStore {
-  format: 'perf-script';
+  format: ProfileFormat;
   header: ProfileHeader;
   warnings: ParseWarning[];
   /** Bytes of (decompressed) input consumed. */
