@@ -35,7 +35,18 @@ export interface Selection {
   end: Cell;
 }
 
-export type FrameKind = 'user' | 'kernel' | 'jit' | 'inlined' | 'thread' | 'root';
+export type FrameKind =
+  | 'user'
+  | 'kernel'
+  | 'jit'
+  | 'inlined'
+  // Language runtimes (V8 / Node profiles): their own code, third-party packages, the GC, V8's "(program)".
+  | 'runtime'
+  | 'library'
+  | 'gc'
+  | 'program'
+  | 'thread'
+  | 'root';
 
 /** A flame-graph node: the tree the canvas view, the table and the sandwich read. */
 export interface FlameNode {

@@ -304,6 +304,23 @@ describe('FlameGraphView', () => {
     );
     expect(screen.getByTestId('flamescope-flamegraph-legend')).toHaveTextContent(/idle.*thread \/ all/);
     expect(screen.getByTestId('flamescope-flamegraph-pruned')).toHaveTextContent('29,460 small frames merged');
+    // A Node profile's kinds: the runtime, packages, the GC and V8's (program).
+    rerender(
+      <FlameGraphView
+        root={node('all', 10, 'root', [
+          node('main', 10, 'thread', [
+            node('processTicksAndRejections node:internal/process/task_queues:95', 4, 'runtime', [
+              node('parse node_modules/qs/lib/parse.js:10', 2, 'library'),
+            ]),
+            node('(garbage collector)', 3, 'gc'),
+            node('(program)', 3, 'program'),
+          ]),
+        ])}
+        width={800}
+        height={400}
+      />
+    );
+    expect(screen.getByTestId('flamescope-flamegraph-legend')).toHaveTextContent(/runtime.*library.*GC.*program/);
   });
 
   it('offers "show all" for the zoomed frame, and says when every frame below it is shown', async () => {

@@ -733,6 +733,14 @@ function kindsIn(layout: FlameLayout): Set<string> {
       case 'user':
         seen.add('user');
         break;
+      case 'runtime':
+      case 'library':
+      case 'program':
+        seen.add(node.kind);
+        break;
+      case 'gc':
+        seen.add('GC');
+        break;
       default:
         seen.add('thread / all');
     }

@@ -12,7 +12,18 @@ import {
   nameHash,
 } from './colors';
 
-const KINDS: FrameKind[] = ['user', 'kernel', 'jit', 'inlined', 'thread', 'root'];
+const KINDS: FrameKind[] = [
+  'user',
+  'kernel',
+  'jit',
+  'inlined',
+  'runtime',
+  'library',
+  'gc',
+  'program',
+  'thread',
+  'root',
+];
 const NAMES = [
   '',
   'a',
@@ -57,6 +68,15 @@ describe('frameColor', () => {
       expect(ug).toBeGreaterThan(ub);
       const [tr, tg] = channels(frameColor(name, 'thread'));
       expect(Math.abs(tr - tg)).toBeLessThan(10); // grey
+      const [rr, rg, rb] = channels(frameColor(name, 'runtime'));
+      expect(rr).toBe(rg); // yellow
+      expect(rg).toBeGreaterThan(rb);
+      const [lr, lg, lb] = channels(frameColor(name, 'library'));
+      expect(lb).toBeGreaterThan(lr); // lavender
+      expect(lr).toBeGreaterThan(lg);
+      const [gr, gg, gb] = channels(frameColor(name, 'gc'));
+      expect(gr).toBeGreaterThan(gb); // pink
+      expect(gb).toBeGreaterThan(gg);
     }
   });
 

@@ -63,6 +63,16 @@ export function frameColor(name: string, kind: FrameKind): string {
       return rgb([50 + 60 * v, 200 + 55 * v, 50 + 60 * v]);
     case 'inlined':
       return rgb([50 + 60 * v, 170 + 55 * v, 170 + 55 * v]);
+    case 'runtime':
+      // FlameGraph's "yellow": a runtime's own code (Node internals, V8 builtins).
+      return rgb([175 + 55 * v, 175 + 55 * v, 50 + 60 * v]);
+    case 'library':
+      // Lavender: third-party packages, apart from the user's own code (hot) and the runtime (yellow).
+      return rgb([185 + 40 * v, 160 + 40 * v, 230 + 25 * v]);
+    case 'gc':
+      return rgb([235 + 20 * v, 120 + 40 * v, 150 + 40 * v]);
+    case 'program':
+      return rgb([195 + 30 * v, 185 + 30 * v, 165 + 30 * v]);
     case 'thread':
       return rgb([175 + 35 * v, 175 + 35 * v, 180 + 35 * v]);
     case 'root':
@@ -79,6 +89,10 @@ export const LEGEND_KINDS: ReadonlyArray<{ label: string; color: string; descrip
   { label: 'kernel', color: rgb([228, 140, 0]), description: 'Kernel code' },
   { label: 'JIT', color: rgb([80, 228, 80]), description: 'JIT-compiled code (e.g. Java, Node.js)' },
   { label: 'inlined', color: rgb([80, 198, 198]), description: 'Inlined functions' },
+  { label: 'runtime', color: rgb([203, 203, 80]), description: "The language runtime's own code (Node internals, V8)" },
+  { label: 'library', color: rgb([205, 180, 243]), description: 'Third-party packages (node_modules)' },
+  { label: 'GC', color: rgb([245, 140, 170]), description: 'The garbage collector' },
+  { label: 'program', color: rgb([210, 200, 180]), description: 'Native time V8 could not attribute ("(program)")' },
   { label: 'idle', color: rgb([175, 203, 240]), description: "The kernel's idle loop" },
   { label: 'thread / all', color: rgb([192, 192, 197]), description: 'Process or thread names, and the root' },
 ];

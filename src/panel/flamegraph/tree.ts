@@ -5,7 +5,18 @@
 import { DataFrame, Field, FieldType } from '@grafana/data';
 import { FlameNode, FrameKind } from '../model';
 
-const KINDS: ReadonlySet<string> = new Set<FrameKind>(['user', 'kernel', 'jit', 'inlined', 'thread', 'root']);
+const KINDS: ReadonlySet<string> = new Set<FrameKind>([
+  'user',
+  'kernel',
+  'jit',
+  'inlined',
+  'runtime',
+  'library',
+  'gc',
+  'program',
+  'thread',
+  'root',
+]);
 
 /**
  * The flame-graph frame (Grafana's nested set: rows in depth-first order, `level` 0 for the root) as a tree. Fields
