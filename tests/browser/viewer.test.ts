@@ -558,6 +558,32 @@ describe('the viewer page', () => {
     await page.close();
   });
 
+  test('vs range colours the slice against the whole range: its own frames red, frames it has less of blue', async () => {
+    const page = await openPage(`${viewUrl(KEY, RANGE.from, RANGE.to)}&flamescope-1=${T0 + 3240}~${T0 + 3300}`);
+    await flamePainted(page, 8);
+    await page.getByRole('radio', { name: 'vs range' }).click();
+    await textMatches(
+      page,
+      '[data-testid="flamescope-flamegraph-legend"]',
+      /more in the whole time range \(baseline\)/
+    );
+    const { box: graph } = await flamePixels(page);
+    const rowY = (level: number) => graph.y + graph.height - 18 * level - 9;
+    // gc;mark happen only in the burst: half of their samples (selection + baseline, which holds the slice too) are
+    // the selection's, against 5 % overall: red. serve (right of gc) runs all along the range, so the slice has less
+    // of it than overall: blue.
+    const isMore = (rgb: number[]) => rgb[0] > rgb[1] + 40 && rgb[0] > rgb[2] + 40;
+    const isLess = (rgb: number[]) => rgb[2] > rgb[0] + 40;
+    await eventually(async () => isMore(await flamePixel(page, { x: graph.x + 4, y: rowY(4) })));
+    expect(isLess(await flamePixel(page, { x: graph.x + graph.width - 8, y: rowY(3) }))).toBe(true);
+    // Back to the plain slice: kind colours again (mark is user code: FlameGraph's hot palette, not the diff red).
+    await page.getByRole('radio', { name: 'Slice' }).click();
+    await textMatches(page, '[data-testid="flamescope-flamegraph-legend"]', /user/);
+    await flamePainted(page, 8);
+    await eventually(async () => !isLess(await flamePixel(page, { x: graph.x + graph.width - 8, y: rowY(3) })));
+    await page.close();
+  });
+
   test('"show all" loads every frame below the zoomed one and keeps the zoom; a superseded request is aborted', async () => {
     // The demo's 10 s at maxNodes 300: most frames merged.
     const page = await openPage(
