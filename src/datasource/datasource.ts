@@ -1,24 +1,33 @@
 /**
  * The FlameScope data source: a thin client of the sidecar, always through Grafana's data proxy (the `sidecar` route
- * in plugin.json adds the URL and the token server-side: the browser never sees either). Frontend-only, so it cannot
- * drive Grafana Alerting, query caching or public dashboards — alerts come from metrics data sources and link here.
+ * in plugin.json adds the sidecar's URL and the token server-side). The URL is in jsonData, which Grafana sends to
+ * every user who can query the data source; only the token (secure settings) never reaches the browser. Frontend-only,
+ * so it cannot drive Grafana Alerting, query caching or public dashboards — alerts come from metrics data sources and
+ * link here.
+ *
+ * A query on a profile the sidecar is still parsing is asked again until it is ready (see retry.ts); meanwhile query()
+ * emits Loading responses carrying a "parsing" frame with the progress (see parsing-frame.ts), then the answer.
  */
 import {
   AnnotationSupport,
   DataFrame,
-  DataQueryError,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceApi,
   DataSourceInstanceSettings,
+  LoadingState,
   MetricFindValue,
   ScopedVars,
   TestDataSourceResponse,
 } from '@grafana/data';
-import { FetchError, getBackendSrv, getTemplateSrv } from '@grafana/runtime';
-import { lastValueFrom, Observable } from 'rxjs';
+import { getBackendSrv, getTemplateSrv } from '@grafana/runtime';
+import { defer, lastValueFrom, merge, Observable, of, throwError } from 'rxjs';
+import { catchError, filter, map, scan } from 'rxjs/operators';
+import { errorMessage, toQueryError } from './errors';
 import { annotationsFrame, decodeFrame, profilesFrame } from './frames';
-import { buildRequest, QueryError, SidecarRequest } from './request';
+import { buildRequest, interpolateQuery, SidecarRequest } from './request';
+import { combineTargets, TargetState } from './response';
+import { answers, Attempt, retrying } from './retry';
 import { FlameScopeVariableSupport } from './variables';
 import {
   DEFAULT_QUERY,
@@ -28,6 +37,8 @@ import {
   ProfileEntry,
   SIDECAR_ROUTE,
 } from './types';
+
+export { errorMessage } from './errors';
 
 export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOptions> {
   readonly baseUrl: string;
@@ -55,30 +66,46 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
     return !query.hide;
   }
 
-  async query(request: DataQueryRequest<FlameScopeQuery>): Promise<DataQueryResponse> {
+  /**
+   * Every query of the request, each retried while its profiles are being parsed: Loading responses with the frames
+   * so far and a "parsing" frame per waiting query, then one Done response. Unsubscribing (Grafana does when the
+   * dashboard refreshes or the panel goes) stops the retries and aborts the requests in flight.
+   */
+  query(request: DataQueryRequest<FlameScopeQuery>): Observable<DataQueryResponse> {
     const range = { from: request.range.from.valueOf(), to: request.range.to.valueOf() };
-    const data: DataFrame[] = [];
-    const errors: DataQueryError[] = [];
-    await Promise.all(
-      request.targets
-        .filter((t) => !t.hide)
-        .map(async (target) => {
-          try {
-            data.push(await this.runQuery(target, range, request.scopedVars));
-          } catch (e) {
-            errors.push({ refId: target.refId, message: errorMessage(e) });
-          }
-        })
+    const targets = request.targets.filter((t) => !t.hide);
+    if (targets.length === 0) {
+      return of({ data: [], state: LoadingState.Done });
+    }
+    const streams = targets.map((target, index) =>
+      this.attempts(target, range, request.scopedVars).pipe(
+        map((a): TargetState => (a.type === 'done' ? { index, frame: a.value } : { index, wait: a.wait })),
+        catchError((e: unknown) => of<TargetState>({ index, error: toQueryError(e, target.refId) }))
+      )
     );
-    // Keep the targets' order whatever finished first.
-    const order = request.targets.map((t) => t.refId);
-    data.sort((a, b) => order.indexOf(a.refId ?? '') - order.indexOf(b.refId ?? ''));
-    return errors.length > 0 ? { data, errors, error: errors[0] } : { data };
+    return merge(...streams).pipe(
+      scan(
+        (states, state) => states.map((s, i) => (i === state.index ? state : s)),
+        targets.map(() => undefined) as Array<TargetState | undefined>
+      ),
+      map((states) => combineTargets(targets, states)),
+      filter((response): response is DataQueryResponse => response !== undefined)
+    );
+  }
+
+  /** Grafana's Explore (and "Explore" from a panel) runs the queries it is given: their $variables replaced first. */
+  interpolateVariablesInQueries(queries: FlameScopeQuery[], scopedVars: ScopedVars): FlameScopeQuery[] {
+    return queries.map((q) => ({
+      ...interpolateQuery(q, (text) => this.interpolate(text, scopedVars)),
+      datasource: this.getRef(),
+    }));
   }
 
   /**
-   * One query as a data frame. `signal` cancels it: the HTTP request is aborted (as Grafana aborts a fetch whose
-   * subscription ends) and the promise rejects with an AbortError, so a superseded drill-down stops costing anything.
+   * One query as a data frame, asked again while its profiles are being parsed. `signal` cancels it: the retries stop,
+   * the HTTP request is aborted (as Grafana aborts a fetch whose subscription ends) and the promise rejects with an
+   * AbortError, so a superseded drill-down stops costing anything. Other failures reject as a DataQueryError (the
+   * sentence in `message` and `data.message`, the HTTP status in `status`).
    */
   async runQuery(
     query: FlameScopeQuery,
@@ -86,13 +113,33 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
     scopedVars: ScopedVars = {},
     signal?: AbortSignal
   ): Promise<DataFrame> {
-    const request = buildRequest(query, range, (text) => this.interpolate(text, scopedVars), this.defaults);
-    const type = query.queryType ?? 'heatmap';
-    if (type === 'profiles' || type === 'annotations') {
-      const { profiles } = await this.get<{ profiles: ProfileEntry[] }>(request, signal);
-      return type === 'profiles' ? profilesFrame(profiles, query.refId) : annotationsFrame(profiles, query.refId);
+    try {
+      return await untilAborted(this.attempts(query, range, scopedVars).pipe(answers()), signal);
+    } catch (e) {
+      throw e instanceof DOMException && e.name === 'AbortError' ? e : toQueryError(e, query.refId);
     }
-    return decodeFrame(await this.get(request, signal), query.refId);
+  }
+
+  /** A query's answer as a frame, with every wait before it (retry.ts). */
+  private attempts(
+    query: FlameScopeQuery,
+    range: { from: number; to: number },
+    scopedVars: ScopedVars
+  ): Observable<Attempt<DataFrame>> {
+    return defer(() => {
+      const request = buildRequest(query, range, (text) => this.interpolate(text, scopedVars), this.defaults);
+      const type = query.queryType ?? 'heatmap';
+      const toFrame = (body: unknown): DataFrame => {
+        if (type === 'profiles' || type === 'annotations') {
+          const { profiles } = body as { profiles: ProfileEntry[] };
+          return type === 'profiles' ? profilesFrame(profiles, query.refId) : annotationsFrame(profiles, query.refId);
+        }
+        return decodeFrame(body as Parameters<typeof decodeFrame>[0], query.refId);
+      };
+      return retrying(() => this.fetch<unknown>(request)).pipe(
+        map((a): Attempt<DataFrame> => (a.type === 'done' ? { type: 'done', value: toFrame(a.value) } : a))
+      );
+    });
   }
 
   /**
@@ -111,16 +158,25 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
       this.defaults
     );
     delete request.params.maxNodes;
-    const response = await lastValueFrom(
-      getBackendSrv().fetch<ArrayBuffer>({
-        url: this.baseUrl + '/api/v1/folded',
-        method: 'GET',
-        params: request.params,
-        responseType: 'arraybuffer',
-        showErrorAlert: false,
-      })
-    );
-    return response.data;
+    const fetchFolded = () =>
+      getBackendSrv()
+        .fetch<ArrayBuffer>({
+          url: this.baseUrl + '/api/v1/folded',
+          method: 'GET',
+          params: request.params,
+          responseType: 'arraybuffer',
+          showErrorAlert: false,
+        })
+        .pipe(
+          map((response) => response.data),
+          // backendSrv reads an error body as the response type asked for: the sidecar's JSON error, as bytes.
+          catchError((e: unknown) => throwError(() => withJsonBody(e)))
+        );
+    try {
+      return await lastValueFrom(retrying(fetchFolded).pipe(answers()));
+    } catch (e) {
+      throw toQueryError(e, query.refId);
+    }
   }
 
   /** The catalog under a prefix (every object, skipped ones included, with their reasons). */
@@ -179,17 +235,34 @@ export class FlameScopeDataSource extends DataSourceApi<FlameScopeQuery, FlameSc
   }
 
   private async get<T>(request: SidecarRequest, signal?: AbortSignal): Promise<T> {
-    const response = await untilAborted(
-      getBackendSrv().fetch<T>({
+    return untilAborted(this.fetch<T>(request), signal);
+  }
+
+  /** One request through the data proxy: the body, or the error as backendSrv rejects with it. */
+  private fetch<T>(request: SidecarRequest): Observable<T> {
+    return getBackendSrv()
+      .fetch<T>({
         url: this.baseUrl + request.path,
         method: 'GET',
         params: request.params,
         showErrorAlert: false,
         requestId: undefined,
-      }),
-      signal
-    );
-    return response.data;
+      })
+      .pipe(map((response) => response.data));
+  }
+}
+
+/** An error whose body came as bytes (responseType arraybuffer) with the sidecar's JSON body decoded, if it is JSON. */
+function withJsonBody(e: unknown): unknown {
+  const data = (e as { data?: unknown } | undefined)?.data;
+  // Not instanceof: an ArrayBuffer made in another realm (a worker, a test's) is one too.
+  if (Object.prototype.toString.call(data) !== '[object ArrayBuffer]') {
+    return e;
+  }
+  try {
+    return { ...(e as object), data: JSON.parse(new TextDecoder().decode(data as ArrayBuffer)) };
+  } catch {
+    return { ...(e as object), data: { message: '' } };
   }
 }
 
@@ -226,19 +299,4 @@ export function untilAborted<T>(source: Observable<T>, signal?: AbortSignal): Pr
     });
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** The sidecar's one sentence when there is one, else what went wrong. */
-export function errorMessage(e: unknown): string {
-  if (e instanceof QueryError) {
-    return e.message;
-  }
-  const fetchError = e as FetchError<{ message?: string; error?: string }>;
-  if (fetchError?.data?.message) {
-    return fetchError.data.message;
-  }
-  if (fetchError?.status === 502 && !fetchError.data?.error) {
-    return 'the sidecar did not answer (is it running, and is its URL right in the data source settings?)';
-  }
-  return fetchError?.statusText || (e as Error)?.message || String(e);
 }

@@ -21,6 +21,31 @@ const ENDPOINTS: Record<QueryType, string> = {
   annotations: '/api/v1/profiles',
 };
 
+/** Text fields that hold one value each (a multi-value variable there is an error in a query). */
+const SINGLE_TEXT_FIELDS = ['event', 'cpu', 'pid', 'tid', 'comm', 'baselineProfile'] as const;
+
+/**
+ * The query with its $variables replaced as buildRequest replaces them — the prefix by its first value, each profile by
+ * all of its values, one-value fields by their values joined with commas — for Grafana to show and run elsewhere
+ * (Explore, "Explore" from a panel). Frame names (focus) are never interpolated.
+ */
+export function interpolateQuery(query: FlameScopeQuery, interpolate: Interpolate): FlameScopeQuery {
+  const next: FlameScopeQuery = { ...query };
+  if (query.prefix !== undefined) {
+    next.prefix = interpolate(query.prefix)[0] ?? '';
+  }
+  if (query.profiles) {
+    next.profiles = query.profiles.flatMap((p) => (p.trim() === '' ? [p] : interpolate(p)));
+  }
+  for (const key of SINGLE_TEXT_FIELDS) {
+    const text = query[key];
+    if (text !== undefined && text.trim() !== '') {
+      next[key] = interpolate(text).join(',');
+    }
+  }
+  return next;
+}
+
 export function buildRequest(
   query: FlameScopeQuery,
   range: { from: number; to: number },

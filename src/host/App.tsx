@@ -336,7 +336,8 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
     );
   } else if (!view.range) {
     placeholder = <Waiting>{parsingText(view.source.id, entry)}</Waiting>;
-  } else if (!heatmap.hasFrame && heatmap.loading && entry?.status === 'parsing') {
+  } else if (!heatmap.hasFrame && heatmap.loading && entry?.status === 'parsing' && !heatmap.parsing?.progress.length) {
+    // Until the data source reports the parse (its first try is still waiting), the catalog's progress.
     placeholder = <Waiting>{parsingText(view.source.id, entry)}</Waiting>;
   }
 
@@ -401,7 +402,7 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
           <ProfileFacts
             entry={local ? localEntry(local.profile) : entry}
             local={local}
-            notices={heatmap.data.series[0]?.meta?.notices}
+            notices={heatmap.frame?.meta?.notices}
           />
           <div className={styles.spacer} />
           <DropZone opening={opening} onFile={(f) => void openFile(f)} />

@@ -8,7 +8,7 @@ import { Alert, Button, LoadingBar, Spinner, Stack, useStyles2 } from '@grafana/
 import React, { ReactNode, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { FlameScopePanel } from '../panel/FlameScopePanel';
 import { FlameScopeOptions } from '../panel/options';
-import { Failure } from './failure';
+import { Failure, sentence } from './failure';
 import { Range } from './range';
 import { HeatmapState, toTimeRange } from './useHeatmap';
 
@@ -43,7 +43,8 @@ export function PanelArea(props: Props) {
   let content: ReactNode;
   if (placeholder) {
     content = placeholder;
-  } else if (heatmap.hasFrame && range && width > 0 && height > 0) {
+  } else if ((heatmap.hasFrame || (heatmap.parsing?.progress.length ?? 0) > 0) && range && width > 0 && height > 0) {
+    // With a heat map, or — as in a dashboard — with the data source's "parsing" frame, which the panel shows.
     const panelProps: PanelProps<FlameScopeOptions> = {
       id: PANEL_ID,
       data: heatmap.data,
@@ -66,7 +67,7 @@ export function PanelArea(props: Props) {
   } else if (heatmap.failure && !heatmap.loading) {
     content = <FailureMessage failure={heatmap.failure} onFit={onFit} onRetry={onRetry} />;
   } else {
-    content = <Waiting>Drawing the heat map…</Waiting>;
+    content = <Waiting>{heatmap.parsing ? sentence(heatmap.parsing.notice) : 'Drawing the heat map…'}</Waiting>;
   }
 
   return (
@@ -107,10 +108,10 @@ export function FailureMessage({
   children?: ReactNode;
 }) {
   const styles = useStyles2(getStyles);
-  const severity = failure.kind === 'outside-range' || failure.kind === 'timeout' ? 'info' : 'error';
+  const severity = ['outside-range', 'timeout', 'parsing'].includes(failure.kind) ? 'info' : 'error';
   return (
     <div className={styles.center}>
-      <div className={styles.message} data-testid="flamescope-failure">
+      <div className={styles.message} data-testid="flamescope-failure" data-failure-kind={failure.kind}>
         <Alert title={failure.title} severity={severity}>
           <p>{failure.message}</p>
           {children}

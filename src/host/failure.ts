@@ -1,14 +1,17 @@
 /**
  * A failed query or load as something to tell a person: what happened in a sentence, and what they can do about it.
+ * It reads what the data source rejects or reports with (a DataQueryError: the sentence, the status and the sidecar's
+ * code) as well as backendSrv's FetchError. Nothing here asks again: the data source retries what is worth retrying.
  * Pure.
  */
-import { errorMessage } from '../datasource/datasource';
+import { errorMessage, GaveUpError, isParsingError, proxyAnswer, sidecarCode } from '../datasource/errors';
 
 export type FailureKind =
   | 'unreachable'
   | 'outside-range'
   | 'not-found'
   | 'unreadable'
+  | 'parsing'
   | 'timeout'
   | 'busy'
   | 'storage'
@@ -23,10 +26,12 @@ export interface Failure {
 }
 
 export function describeFailure(e: unknown): Failure {
-  const status = typeof (e as { status?: unknown })?.status === 'number' ? (e as { status: number }).status : undefined;
+  const cause = e instanceof GaveUpError ? e.cause : e;
+  const status =
+    typeof (cause as { status?: unknown })?.status === 'number' ? (cause as { status: number }).status : undefined;
   const message = errorMessage(e);
-  const code = (e as { data?: { error?: unknown } })?.data?.error;
-  if (typeof code === 'string' && code.startsWith('storage_')) {
+  const code = sidecarCode(cause);
+  if (code?.startsWith('storage_')) {
     return {
       kind: 'storage',
       title:
@@ -35,10 +40,7 @@ export function describeFailure(e: unknown): Failure {
       status,
     };
   }
-  if (status === 503) {
-    return { kind: 'busy', title: 'The sidecar is busy', message: sentence(message), status };
-  }
-  if (status === 0 || (status === 502 && !/profile/i.test(message))) {
+  if (status === 0 || proxyAnswer(cause) === 'down') {
     return {
       kind: 'unreachable',
       title: 'The FlameScope sidecar is not answering',
@@ -46,6 +48,12 @@ export function describeFailure(e: unknown): Failure {
         'This page talks to the sidecar that served it. Is `npm start` (flamescope serve) still running? Then reload.',
       status,
     };
+  }
+  if (isParsingError(cause)) {
+    return { kind: 'parsing', title: 'The profile is still being parsed', message: sentence(message), status };
+  }
+  if (status === 503) {
+    return { kind: 'busy', title: 'The sidecar is busy', message: sentence(message), status };
   }
   if (status === 416 || /misses the profile/.test(message)) {
     return { kind: 'outside-range', title: 'Nothing in this time range', message: sentence(message), status };
@@ -68,15 +76,6 @@ export function describeFailure(e: unknown): Failure {
     return { kind: 'unreadable', title: 'This profile cannot be shown', message: sentence(message), status };
   }
   return { kind: 'other', title: 'Something went wrong', message: sentence(message), status };
-}
-
-/**
- * Whether to ask again, and after how long: a 504 means the sidecar is still parsing (ask at once: it already waited),
- * a 503 that it is busy (wait as its Retry-After says, 2 s). Anything else is an answer.
- */
-export function retryDelayMs(e: unknown): number | undefined {
-  const status = (e as { status?: unknown })?.status;
-  return status === 504 ? 0 : status === 503 ? 2000 : undefined;
 }
 
 /** The sidecar's messages start lower-case, as parts of a sentence. */

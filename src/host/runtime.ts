@@ -1,12 +1,15 @@
 /**
  * Grafana's runtime services for a page without Grafana: the same data source and panel code run here as in a
- * dashboard, so they find their backend, template and data-source services through @grafana/runtime's getters.
- * - BackendSrv: window.fetch, with the data source's data-proxy URLs (`<url>/sidecar/<path>`) mapped to the sidecar
- *   that serves this page (`/<path>`, same origin).
- * - TemplateSrv: no dashboard variables; `$name` from scoped variables only.
+ * dashboard, so they find their backend, template and data-source services through @grafana/runtime's getters — and
+ * these behave like Grafana's where that code depends on them:
+ * - BackendSrv: window.fetch, with the data source's data-proxy URLs (`<url>/sidecar/<path>`) sent through a stand-in
+ *   for Grafana's data proxy (data-proxy.ts: its timeout, 30 s or `?dataproxyTimeout=<s>`, and its empty 502/504) to
+ *   the sidecar that serves this page (`/<path>`, same origin); bodies read and errors reshaped as backendSrv does
+ *   (fetch-shape.ts). No retries of its own: asking again is the data source's job, as in Grafana.
+ * - TemplateSrv: Grafana's replace semantics (template-srv.ts).
  * - DataSourceSrv: the sidecar's data source and any profile opened in the browser, by uid.
  */
-import { DataSourceApi, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { DataSourceApi, DataSourceInstanceSettings } from '@grafana/data';
 import { DataSourceRef } from '@grafana/schema';
 import {
   BackendSrv,
@@ -17,10 +20,14 @@ import {
   setBackendSrv,
   setDataSourceSrv,
   setTemplateSrv,
-  TemplateSrv,
 } from '@grafana/runtime';
 import { lastValueFrom, Observable } from 'rxjs';
 import { FlameScopeOptions, FlameScopeQuery, SIDECAR_ROUTE } from '../datasource/types';
+import { DATA_PROXY_TIMEOUT_MS, FetchLike, proxyFetch } from './data-proxy';
+import { parseResponseBody, processRequestError } from './fetch-shape';
+import { HostTemplateSrv } from './template-srv';
+
+export { HostTemplateSrv } from './template-srv';
 
 /** The page's data sources: the sidecar's and those of files opened here. */
 export type HostDataSource = DataSourceApi<FlameScopeQuery, FlameScopeOptions>;
@@ -48,15 +55,26 @@ export function queryString(params: Record<string, unknown> | undefined): string
   return text === '' ? '' : `?${text}`;
 }
 
-const NETWORK_ERROR = 'the sidecar did not answer: is `npm start` (flamescope serve) still running?';
+export interface HostBackendOptions {
+  fetchImpl?: FetchLike;
+  /** The data-proxy stand-in's timeout (Grafana's GF_DATAPROXY_TIMEOUT). */
+  dataProxyTimeoutMs?: number;
+}
 
-/** fetch() as Grafana's BackendSrv does it: an Observable of {data, status, …}, rejecting with {status, data}. */
+/** fetch() as Grafana's BackendSrv does it: an Observable of {data, status, …}, failing with a reshaped FetchError. */
 export class HostBackendSrv implements BackendSrv {
-  constructor(private readonly fetchImpl: typeof fetch = (input, init) => window.fetch(input, init)) {}
+  private readonly fetchImpl: FetchLike;
+  private readonly timeoutMs: number;
+
+  constructor(options: HostBackendOptions = {}) {
+    this.fetchImpl = options.fetchImpl ?? ((input, init) => window.fetch(input, init));
+    this.timeoutMs = options.dataProxyTimeoutMs ?? DATA_PROXY_TIMEOUT_MS;
+  }
 
   fetch<T>(options: BackendSrvRequest): Observable<FetchResponse<T>> {
     return new Observable<FetchResponse<T>>((subscriber) => {
       const abort = new AbortController();
+      const proxied = options.url.startsWith(PROXY_PREFIX);
       const url = sidecarPath(options.url) + queryString(options.params as Record<string, unknown> | undefined);
       const method = (options.method ?? 'GET').toUpperCase();
       const headers: Record<string, string> = { Accept: 'application/json, text/plain, */*', ...options.headers };
@@ -65,45 +83,35 @@ export class HostBackendSrv implements BackendSrv {
         body = typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
         headers['Content-Type'] ??= 'application/json';
       }
-      this.fetchImpl(url, { method, headers, body, signal: abort.signal, credentials: 'same-origin' })
+      const init: RequestInit = { method, headers, body, signal: abort.signal, credentials: 'same-origin' };
+      (proxied ? proxyFetch(this.fetchImpl, url, init, this.timeoutMs) : this.fetchImpl(url, init))
         .then(async (response) => {
-          const data = (await readBody(response, options.responseType)) as T;
-          const result: FetchResponse<T> = {
-            data,
-            status: response.status,
-            statusText: response.statusText,
-            ok: response.ok,
-            headers: response.headers,
-            redirected: response.redirected,
-            type: response.type,
-            url: response.url,
-            config: options,
-          };
+          const data = (await parseResponseBody(response, options.responseType)) as T;
           if (response.ok) {
-            subscriber.next(result);
-            subscriber.complete();
-          } else {
-            const error: FetchError = {
+            subscriber.next({
+              data,
               status: response.status,
               statusText: response.statusText,
-              data,
+              ok: response.ok,
+              headers: response.headers as Headers,
+              redirected: response.redirected,
+              type: response.type,
+              url: response.url,
               config: options,
-            };
-            subscriber.error(error);
+            });
+            subscriber.complete();
+          } else {
+            const { status, statusText } = response;
+            subscriber.error(processRequestError({ status, statusText, data, config: options }));
           }
         })
         .catch((e: unknown) => {
           if (abort.signal.aborted) {
             return;
           }
-          const error: FetchError = {
-            status: 0,
-            statusText: NETWORK_ERROR,
-            data: { error: 'network', message: NETWORK_ERROR },
-            message: e instanceof Error ? e.message : String(e),
-            config: options,
-          };
-          subscriber.error(error);
+          // A request that never got a response (Grafana itself unreachable): backendSrv passes fetch's own error on.
+          const error = { data: undefined, status: 0, statusText: '', config: options } as unknown as FetchError;
+          subscriber.error({ ...processRequestError(error), message: e instanceof Error ? e.message : String(e) });
         });
       return () => abort.abort();
     });
@@ -151,64 +159,6 @@ export class HostBackendSrv implements BackendSrv {
   }
 }
 
-async function readBody(response: Response, responseType: BackendSrvRequest['responseType']): Promise<unknown> {
-  if (responseType === 'blob') {
-    return response.blob();
-  }
-  if (responseType === 'arraybuffer') {
-    return response.arrayBuffer();
-  }
-  const text = await response.text();
-  const json = responseType === 'json' || /json/i.test(response.headers.get('content-type') ?? '');
-  if (json && text !== '') {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return { message: text };
-    }
-  }
-  // Error bodies that are not JSON still give the user a sentence.
-  return response.ok ? text : { message: text || response.statusText };
-}
-
-type Format = string | ((value: string | string[], variable?: unknown) => string) | undefined;
-
-/** No dashboard, so no variables: `$name`, `${name}` and `[[name]]` are replaced from scoped variables only. */
-export class HostTemplateSrv implements TemplateSrv {
-  getVariables() {
-    return [];
-  }
-
-  replace(target?: string, scopedVars?: ScopedVars, format?: Format): string {
-    if (target === undefined || target === null) {
-      return '';
-    }
-    if (!scopedVars || Object.keys(scopedVars).length === 0) {
-      return target;
-    }
-    return target.replace(
-      /\$(\w+)|\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)\]\]/g,
-      (match, a?: string, b?: string, c?: string) => {
-        const scoped = scopedVars[(a ?? b ?? c)!];
-        if (!scoped || scoped.value === undefined || scoped.value === null) {
-          return match;
-        }
-        const value = scoped.value as string | string[];
-        if (typeof format === 'function') {
-          return format(value);
-        }
-        return Array.isArray(value) ? value.join(',') : String(value);
-      }
-    );
-  }
-
-  containsTemplate(): boolean {
-    return false;
-  }
-
-  updateTimeRange(): void {}
-}
-
 /** The page's data sources by uid; `get()` with no reference gives the sidecar's. */
 export class HostDataSourceSrv implements DataSourceSrv {
   private readonly sources = new Map<string, { ds: HostDataSource; settings: DataSourceInstanceSettings }>();
@@ -254,10 +204,10 @@ export class HostDataSourceSrv implements DataSourceSrv {
   }
 }
 
-/** Installs the three services; returns the data-source registry to add sources to. */
-export function installRuntime(defaultUid: string): HostDataSourceSrv {
+/** Installs the three services (`backend`: the data-proxy stand-in's timeout, a fetch for tests); returns the data-source registry to add sources to. */
+export function installRuntime(defaultUid: string, backend: HostBackendOptions = {}): HostDataSourceSrv {
   const dataSources = new HostDataSourceSrv(defaultUid);
-  setBackendSrv(new HostBackendSrv());
+  setBackendSrv(new HostBackendSrv(backend));
   setTemplateSrv(new HostTemplateSrv());
   setDataSourceSrv(dataSources);
   return dataSources;

@@ -5,9 +5,11 @@
 import { DataSourceInstanceSettings } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
+import { map } from 'rxjs/operators';
 import { FlameScopeDataSource } from '../datasource/datasource';
 import { FlameScopeOptions, ProfileEntry, SIDECAR_ROUTE } from '../datasource/types';
-import { retryDelayMs } from './failure';
+import { toQueryError } from '../datasource/errors';
+import { answers, retrying } from '../datasource/retry';
 import { SIDECAR_DS_URL } from './runtime';
 import { instanceSettings } from './settings';
 
@@ -38,34 +40,30 @@ interface HeatmapMeta {
   schema?: { meta?: { custom?: { profiles?: Array<{ from?: number; to?: number }> } } };
 }
 
-const PARSE_RETRIES = 20;
-
 /**
  * A profile's span when the catalog does not know it yet: a whole-profile heat map of one cell makes the sidecar
- * parse it and answers with its span. A big profile may outlast the sidecar's request timeout (504): ask again.
+ * parse it and answers with its span. While the profile is being parsed it is asked again as the data source asks
+ * (the same retry, through the same data-proxy stand-in); a failure rejects as a DataQueryError.
  */
 export async function resolveSpan(id: string): Promise<{ firstMs: number; lastMs: number }> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const response = await lastValueFrom(
-        getBackendSrv().fetch<HeatmapMeta>({
-          url: `${SIDECAR_DS_URL}/${SIDECAR_ROUTE}/api/v1/heatmap`,
-          method: 'GET',
-          params: { profile: id, rows: '1', maxColumns: '1' },
-          showErrorAlert: false,
-        })
-      );
-      const span = response.data.schema?.meta?.custom?.profiles?.[0];
-      if (span?.from === undefined || span.to === undefined) {
-        throw new Error(`the sidecar did not say when ${id} was recorded`);
-      }
-      return { firstMs: span.from, lastMs: span.to };
-    } catch (e) {
-      const delay = retryDelayMs(e);
-      if (delay === undefined || attempt >= PARSE_RETRIES) {
-        throw e;
-      }
-      await new Promise((r) => setTimeout(r, delay));
-    }
+  const request = () =>
+    getBackendSrv()
+      .fetch<HeatmapMeta>({
+        url: `${SIDECAR_DS_URL}/${SIDECAR_ROUTE}/api/v1/heatmap`,
+        method: 'GET',
+        params: { profile: id, rows: '1', maxColumns: '1' },
+        showErrorAlert: false,
+      })
+      .pipe(map((response) => response.data));
+  let meta: HeatmapMeta;
+  try {
+    meta = await lastValueFrom(retrying(request).pipe(answers()));
+  } catch (e) {
+    throw toQueryError(e, 'span');
   }
+  const span = meta.schema?.meta?.custom?.profiles?.[0];
+  if (span?.from === undefined || span.to === undefined) {
+    throw new Error(`the sidecar did not say when ${id} was recorded`);
+  }
+  return { firstMs: span.from, lastMs: span.to };
 }

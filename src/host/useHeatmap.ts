@@ -1,21 +1,37 @@
 /**
  * The page's own query runner (Grafana's is part of a dashboard): the heat-map query of the chosen profile over the
- * chosen range, through the profile's data source, as the PanelData a panel receives — Loading while it runs (the
- * previous frame of the same profile stays up meanwhile, as in Grafana), Done with the frame, Error with a failure.
+ * chosen range, run as Grafana's runner runs it — subscribed to the data source's query() and passing each response on
+ * as the PanelData a panel receives: Loading responses while the sidecar parses (their "parsing" frame in the series;
+ * one without frames keeps the previous frames up, as Grafana does), then Done with the frame or Error with a failure.
+ * A new request unsubscribes from the old one, which stops its retries and aborts its request, as in Grafana.
  */
-import { CoreApp, DataFrame, DataQueryRequest, dateTime, LoadingState, PanelData, TimeRange } from '@grafana/data';
+import {
+  CoreApp,
+  DataFrame,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceApi,
+  dateTime,
+  LoadingState,
+  PanelData,
+  TimeRange,
+} from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { useEffect, useMemo, useState } from 'react';
+import { from, Subscription } from 'rxjs';
 import type { FlameScopeDataSource } from '../datasource/datasource';
+import { Parsing, parsingOf } from '../datasource/parsing-frame';
 import { FlameScopeQuery } from '../datasource/types';
-import { describeFailure, Failure, retryDelayMs } from './failure';
+import { describeFailure, Failure } from './failure';
 import { Range } from './range';
 
 /** What the page and the panel use of a data source: the sidecar's, or one for a file opened here. */
 export type ProfileDataSource = Pick<
   FlameScopeDataSource,
   'runQuery' | 'listProfiles' | 'interpolate' | 'uid' | 'type'
->;
+> & {
+  query: DataSourceApi<FlameScopeQuery>['query'];
+};
 
 export interface Source {
   /** The data source's uid. */
@@ -38,7 +54,11 @@ export interface HeatmapState {
   data: PanelData;
   /** The heat map of the current source (maybe of an earlier range) is there to show. */
   hasFrame: boolean;
+  /** That heat map's frame. */
+  frame?: DataFrame;
   loading: boolean;
+  /** While the data source waits for the sidecar to parse: what it reported (progress per profile, a notice). */
+  parsing?: Parsing;
   failure?: Failure;
 }
 
@@ -47,7 +67,8 @@ interface Result {
   sourceKey: string;
   query: FlameScopeQuery;
   range: Range;
-  frame?: DataFrame;
+  state: LoadingState;
+  series: DataFrame[];
   failure?: Failure;
   startTime: number;
 }
@@ -73,26 +94,44 @@ export function toTimeRange(range: Range): TimeRange {
   return { from, to, raw: { from, to } };
 }
 
-/** How often a query that timed out (504: the sidecar is still parsing a big profile) or met a busy sidecar is asked again. */
-const TIMEOUT_RETRIES = 10;
+export function isHeatmapFrame(frame: DataFrame): boolean {
+  return frame.meta?.type === 'heatmap-cells' || frame.name === 'heatmap';
+}
 
-async function runWithRetries(
-  ds: ProfileDataSource,
-  query: FlameScopeQuery,
+function dataRequest(
+  query: FlameScopeQuery | undefined,
   range: Range,
-  cancelled: () => boolean
-): Promise<DataFrame> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ds.runQuery(query, range);
-    } catch (e) {
-      const delay = retryDelayMs(e);
-      if (delay === undefined || attempt >= TIMEOUT_RETRIES || cancelled()) {
-        throw e;
-      }
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+  timeZone: string,
+  startTime: number
+): DataQueryRequest<FlameScopeQuery> {
+  return {
+    requestId: 'flamescope-host',
+    interval: '1s',
+    intervalMs: 1000,
+    range: toTimeRange(range),
+    scopedVars: {},
+    targets: query ? [query] : [],
+    timezone: timeZone,
+    app: CoreApp.Unknown,
+    startTime,
+  };
+}
+
+/** The next result after a response, as Grafana's runner makes the next PanelData. */
+function afterResponse(
+  previous: Result | undefined,
+  next: Omit<Result, 'state' | 'series'>,
+  response: DataQueryResponse
+): Result {
+  const errors = response.errors ?? [];
+  const state = response.state ?? (errors.length > 0 ? LoadingState.Error : LoadingState.Done);
+  const keep = state === LoadingState.Loading && response.data.length === 0 && previous?.sourceKey === next.sourceKey;
+  return {
+    ...next,
+    state,
+    series: keep ? previous!.series : (response.data as DataFrame[]),
+    failure: errors.length > 0 ? describeFailure(errors[0]) : undefined,
+  };
 }
 
 export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
@@ -106,57 +145,53 @@ export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
       return;
     }
     let cancelled = false;
-    const currentSource = sourceKey(request.source);
+    let subscription: Subscription | undefined;
     const startTime = Date.now();
-    (async (): Promise<Result> => {
-      const base = { key, sourceKey: currentSource, range: request.range, startTime };
-      let query = heatmapQuery(request.source, request.rows, request.maxColumns, '');
-      try {
-        const ds = (await getDataSourceSrv().get(request.source.uid)) as unknown as ProfileDataSource;
+    const base = { key, sourceKey: sourceKey(request.source), range: request.range, startTime };
+    const fail = (query: FlameScopeQuery, e: unknown) =>
+      setResult({ ...base, query, state: LoadingState.Error, series: [], failure: describeFailure(e) });
+    let query = heatmapQuery(request.source, request.rows, request.maxColumns, '');
+    getDataSourceSrv()
+      .get(request.source.uid)
+      .then((api) => {
+        if (cancelled) {
+          return;
+        }
+        const ds = api as unknown as ProfileDataSource;
         query = heatmapQuery(request.source, request.rows, request.maxColumns, ds.type);
-        return { ...base, query, frame: await runWithRetries(ds, query, request.range, () => cancelled) };
-      } catch (e) {
-        return { ...base, query, failure: describeFailure(e) };
-      }
-    })().then((next) => {
-      if (!cancelled) {
-        setResult(next);
-      }
-    });
+        const next = { ...base, query };
+        subscription = from(ds.query(dataRequest(query, request.range, request.timeZone, startTime))).subscribe({
+          next: (response) => setResult((previous) => afterResponse(previous, next, response)),
+          error: (e: unknown) => fail(query, e),
+        });
+      })
+      .catch((e: unknown) => !cancelled && fail(query, e));
     return () => {
       cancelled = true;
+      subscription?.unsubscribe();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   return useMemo(() => {
-    const loading = request !== undefined && result?.key !== key;
-    const current = request ? sourceKey(request.source) : undefined;
-    const own = result && result.sourceKey === current ? result : undefined;
+    const current = result && result.key === key ? result : undefined;
+    const loading = request !== undefined && (!current || current.state === LoadingState.Loading);
+    const own = result && request && result.sourceKey === sourceKey(request.source) ? result : undefined;
     const range = own?.range ?? request?.range ?? { from: 0, to: 1 };
     const query =
       own?.query ?? (request ? heatmapQuery(request.source, request.rows, request.maxColumns, '') : undefined);
-    const timeRange = toTimeRange(range);
-    const dataRequest: DataQueryRequest<FlameScopeQuery> = {
-      requestId: 'flamescope-host',
-      interval: '1s',
-      intervalMs: 1000,
-      range: timeRange,
-      scopedVars: {},
-      targets: query ? [query] : [],
-      timezone: request?.timeZone ?? 'browser',
-      app: CoreApp.Unknown,
-      startTime: own?.startTime ?? 0,
-    };
-    const failure = own && own.key === key ? own.failure : undefined;
+    const failure = current?.failure;
+    const series = own?.series ?? [];
+    const frame = series.find(isHeatmapFrame);
     const data: PanelData = {
       state: loading ? LoadingState.Loading : failure ? LoadingState.Error : LoadingState.Done,
-      series: own?.frame ? [own.frame] : [],
-      timeRange,
-      request: dataRequest,
+      series,
+      timeRange: toTimeRange(range),
+      request: dataRequest(query, range, request?.timeZone ?? 'browser', own?.startTime ?? 0),
       errors: failure ? [{ message: failure.message, refId: 'A' }] : undefined,
     };
-    return { data, hasFrame: own?.frame !== undefined && !failure, loading, failure };
+    const parsing = current ? parsingOf(series) : undefined;
+    return { data, hasFrame: frame !== undefined && !failure, frame, loading, parsing, failure };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result, key]);
 }

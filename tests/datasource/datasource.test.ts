@@ -3,10 +3,10 @@
  *
  * The data source class against a real sidecar on 127.0.0.1, through a stand-in for Grafana's backend service that
  * does what the data proxy does: maps the plugin route `<datasource url>/sidecar/...` to the configured sidecar URL and
- * adds the Authorization header from the secure settings (the browser never sees either).
+ * adds the Authorization header from the secure settings (the browser never sees the token).
  */
 import { DataQueryRequest, dateTime, FieldType } from '@grafana/data';
-import { from, Observable } from 'rxjs';
+import { from, lastValueFrom, Observable } from 'rxjs';
 import { FlameScopeDataSource } from '../../src/datasource/datasource';
 import { FlameScopeQuery } from '../../src/datasource/types';
 import { request as httpRequest } from 'node:http';
@@ -116,6 +116,9 @@ function request(targets: FlameScopeQuery[], fromMs = T0, toMs = T0 + 40_000): D
   } as DataQueryRequest<FlameScopeQuery>;
 }
 
+/** query() as Grafana's runner ends it: the last (Done) response. */
+const run = (ds: FlameScopeDataSource, req: DataQueryRequest<FlameScopeQuery>) => lastValueFrom(ds.query(req));
+
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 describe('FlameScope data source over a real sidecar', () => {
@@ -155,7 +158,8 @@ describe('FlameScope data source over a real sidecar', () => {
   });
 
   it('returns heat-map cells on the dashboard range, typed for Grafana', async () => {
-    const response = await datasource().query(
+    const response = await run(
+      datasource(),
       request([{ refId: 'A', queryType: 'heatmap', profiles: [KEY], rows: 50 }])
     );
     expect(response.errors).toBeUndefined();
@@ -176,8 +180,9 @@ describe('FlameScope data source over a real sidecar', () => {
     const ds = datasource();
     const second = { from: T0 + 3000, to: T0 + 4000 };
     const [heat, flame] = await Promise.all([
-      ds.query(request([{ refId: 'H', queryType: 'heatmap', profiles: [KEY] }], second.from, second.to)),
-      ds.query(
+      run(ds, request([{ refId: 'H', queryType: 'heatmap', profiles: [KEY] }], second.from, second.to)),
+      run(
+        ds,
         request([{ refId: 'F', queryType: 'flamegraph', profiles: [KEY], maxNodes: 100 }], second.from, second.to)
       ),
     ]);
@@ -211,7 +216,8 @@ describe('FlameScope data source over a real sidecar', () => {
     const lines = new TextDecoder('latin1').decode(bytes).trim().split('\n');
     // maxNodes 1 would prune the graph to its root; the folded download is not pruned.
     expect(lines.length).toBeGreaterThan(1);
-    const flame = await ds.query(
+    const flame = await run(
+      ds,
       request([{ refId: 'F', queryType: 'flamegraph', profiles: [KEY] }], second.from, second.to)
     );
     const total = flame.data[0].fields.find((f: { name: string }) => f.name === 'value').values[0];
@@ -220,20 +226,21 @@ describe('FlameScope data source over a real sidecar', () => {
 
   it('expands a multi-value $profile variable and stitches the profiles', async () => {
     variables.profile = [KEY, KEY2];
-    const response = await datasource().query(request([{ refId: 'A', profiles: ['$profile'] }], T0, T0 + 40_000));
+    const response = await run(datasource(), request([{ refId: 'A', profiles: ['$profile'] }], T0, T0 + 40_000));
     expect(sum(response.data[0].fields[3].values)).toBe(2 * profile.samples);
   });
 
   it('stitches every profile under a $host prefix in the range', async () => {
     variables.host = 'api-7f9c';
-    const response = await datasource().query(request([{ refId: 'A', prefix: '$host/' }], T0, T0 + 40_000));
+    const response = await run(datasource(), request([{ refId: 'A', prefix: '$host/' }], T0, T0 + 40_000));
     expect(sum(response.data[0].fields[3].values)).toBe(2 * profile.samples);
   });
 
   it('lists profiles and capture windows as annotations', async () => {
     const ds = datasource();
-    await ds.query(request([{ refId: 'A', profiles: [KEY] }])); // parse one, so its span is known
-    const response = await ds.query(
+    await run(ds, request([{ refId: 'A', profiles: [KEY] }])); // parse one, so its span is known
+    const response = await run(
+      ds,
       request(
         [
           { refId: 'P', queryType: 'profiles', prefix: '' },
@@ -254,7 +261,7 @@ describe('FlameScope data source over a real sidecar', () => {
 
   it('offers profiles, prefixes and hosts to template variables', async () => {
     const ds = datasource();
-    await ds.query(request([{ refId: 'A', profiles: [KEY] }]));
+    await run(ds, request([{ refId: 'A', profiles: [KEY] }]));
     expect((await ds.metricFindQuery({ kind: 'profiles', prefix: 'api-7f9c/' })).map((v) => v.text)).toEqual([
       KEY,
       KEY2,
@@ -264,7 +271,8 @@ describe('FlameScope data source over a real sidecar', () => {
   });
 
   it("turns the sidecar's errors into query errors with its message, per query", async () => {
-    const response = await datasource().query(
+    const response = await run(
+      datasource(),
       request([
         { refId: 'A', profiles: ['api-7f9c/missing.perf'] },
         { refId: 'B', profiles: [KEY] },
