@@ -321,6 +321,14 @@ describe('FlameScopePanel', () => {
     expect(p.onChangeTimeRange).toHaveBeenCalledWith({ from: START + 250, to: START + 9991 });
   });
 
+  it('while the query waits with no figures yet, says it is loading rather than asking for a query', () => {
+    const p = props();
+    p.data = { ...p.data, series: [], state: LoadingState.Loading };
+    render(<FlameScopePanel {...p} />);
+    expect(screen.getByTestId('flamescope-waiting')).toHaveTextContent('Loading the heat map');
+    expect(screen.queryByText(/choose a FlameScope heat-map query/)).not.toBeInTheDocument();
+  });
+
   it('says what is wrong when the query brought no heat map', () => {
     const p = props();
     p.data = { ...p.data, series: [], errors: [{ message: 'no profile svc/p.perf' }] };

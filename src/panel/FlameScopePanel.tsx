@@ -6,7 +6,7 @@
 import { css } from '@emotion/css';
 import { DataHoverClearEvent, DataHoverEvent, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Alert, Button, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Icon, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React, { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { FlameGraphArea } from './flamegraph/FlameGraphArea';
 import { FlameGraphHandle } from './flamegraph/FlameGraphView';
@@ -25,7 +25,8 @@ import {
   urlSelectionValue,
 } from './selection-url';
 import { baseQuery, Compare, fetchFoldedSlice, useFlameGraph } from './useFlameGraph';
-import { useParseProgress } from './useParseProgress';
+import { isWaitingForParse, useParseProgress } from './useParseProgress';
+import { parsingOf } from '../datasource/parsing-frame';
 
 type Props = PanelProps<FlameScopeOptions>;
 
@@ -41,6 +42,8 @@ export function FlameScopePanel(props: Props) {
   const heatmapFrame = data.series.find((f) => f.meta?.type === 'heatmap-cells' || f.name === 'heatmap');
   const grid = useMemo(() => (heatmapFrame ? gridFromFrame(heatmapFrame) : undefined), [heatmapFrame]);
   const progress = useParseProgress(data);
+  // Still coming (the data source retries a parse by itself); once it gives up, its error is shown instead.
+  const waiting = (data.errors ?? []).length === 0 && isWaitingForParse(data);
   const profileSpan = useMemo(() => spanOf(heatmapFrame?.meta?.custom?.profiles), [heatmapFrame]);
 
   // The panel's own variables (a panel repeated by $host has its host here): its drill-down queries use them, and
@@ -118,6 +121,11 @@ export function FlameScopePanel(props: Props) {
       <div className={styles.empty} style={{ width, height }}>
         {progress.length > 0 ? (
           <ParsingProgress progress={progress} />
+        ) : waiting ? (
+          // Waiting without figures yet (a busy sidecar, the proxy's bare 504 before the catalog answers).
+          <span data-testid="flamescope-waiting">
+            <Icon name="fa fa-spinner" /> {parsingOf(data.series)?.notice ?? 'Loading the heat map…'}
+          </span>
         ) : (
           <span>
             {data.errors?.[0]?.message ?? 'No heat map: choose a FlameScope heat-map query (a profile or a prefix).'}
