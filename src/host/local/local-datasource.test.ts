@@ -100,6 +100,27 @@ describe('a profile opened in the browser', () => {
     expect(diff.value).toBe(1050 + 150);
   });
 
+  it('folds the slice as the sidecar does, and shows all below a focused frame', async () => {
+    const ds = source();
+    const slice = {
+      refId: 'F',
+      queryType: 'flamegraph' as const,
+      profiles: [ds.profile.id],
+      from: T0 + 3250,
+      to: T0 + 3300,
+    };
+    const bytes = await ds.folded(slice, { from: T0, to: T0 + 10_000 });
+    expect(new TextDecoder('latin1').decode(bytes)).toBe(
+      'app;main;gc;mark 50\napp;main;serve;parse 3\napp;main;serve;render 2\n'
+    );
+    const focused = await ds.runQuery(
+      { ...slice, maxNodes: 2, focus: ['app', 'main'], focusMaxNodes: 100 },
+      { from: T0, to: T0 + 10_000 }
+    );
+    expect(names(treeFromFrame(focused))).toEqual(['all', 'app', 'main', 'gc', 'mark', 'serve', 'parse', 'render']);
+    expect(focused.meta?.custom?.focus).toEqual({ path: ['app', 'main'], found: true, droppedNodes: 0 });
+  });
+
   it('says where the profile is when the range misses it, and refuses other profiles', async () => {
     const ds = source();
     await expect(

@@ -1,8 +1,8 @@
 /**
  * A profile opened in the browser (a dropped file), answering the panel's queries the way the sidecar answers them —
  * the same engine (heat map on the wall clock, merged flame graphs), the same frame encoding and the same decoding —
- * so the panel cannot tell it from the sidecar's data source. It offers what the panel uses: runQuery, listProfiles,
- * interpolate (and query, for completeness).
+ * so the panel cannot tell it from the sidecar's data source. It offers what the panel uses: runQuery (focus
+ * included), folded, listProfiles, interpolate (and query, for completeness).
  */
 import {
   DataFrame,
@@ -21,6 +21,8 @@ import {
   createWallGrid,
   FlameGraphOptions,
   FlameGraphPart,
+  foldedText,
+  foldStacks,
   mergeFlameGraphs,
   ProfileStore,
   SampleFilter,
@@ -131,12 +133,52 @@ export class LocalDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOp
       baseline = [part(Math.floor(this.profile.firstMs), Math.floor(this.profile.lastMs) + 1)];
     }
     const maxNodes = params.maxNodes !== undefined ? Number(params.maxNodes) : 5000;
-    const fg = mergeFlameGraphs([part(from, to)], baseline, maxNodes);
+    const focusPath = list(params.focus);
+    const focus =
+      focusPath.length > 0
+        ? { path: focusPath, maxNodes: params.focusMaxNodes !== undefined ? Number(params.focusMaxNodes) : 50_000 }
+        : undefined;
+    const fg = mergeFlameGraphs([part(from, to)], baseline, maxNodes, focus);
     const custom: Record<string, unknown> = { total: fg.total };
     if (baseline) {
       custom.diff = 'value/self = baseline + selection; valueRight/selfRight = selection';
     }
+    if (focus && fg.focus) {
+      custom.focus = { path: focus.path, found: fg.focus.found, droppedNodes: fg.focus.droppedNodes };
+    }
     return decode(flameGraphFrame(fg, this.frameMeta(from, to, custom)), query.refId);
+  }
+
+  /** The slice's folded stacks, every stack and byte for byte, as the sidecar's /api/v1/folded gives them. */
+  async folded(
+    query: FlameScopeQuery,
+    range: { from: number; to: number },
+    scopedVars: ScopedVars = {}
+  ): Promise<ArrayBuffer> {
+    const { params } = buildRequest({ ...query, queryType: 'flamegraph', baseline: 'none' }, range, (text) =>
+      this.interpolate(text, scopedVars)
+    );
+    const ids = list(params.profile);
+    if (ids.length > 0 && ids.some((id) => id !== this.profile.id)) {
+      throw new QueryError(`no such profile here: ${ids.find((id) => id !== this.profile.id)}`);
+    }
+    const from = Number(params.from);
+    const to = Number(params.to);
+    this.checkOverlap(from, to);
+    const text = foldedText(
+      foldStacks(this.profile.store, {
+        filter: filterOf(params),
+        allEvents: true,
+        ...this.nsRange(from, to),
+        byPeriod: params.weight === 'period',
+      })
+    );
+    // Folded names are byte strings (one char per byte): written back byte for byte.
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      bytes[i] = text.charCodeAt(i);
+    }
+    return bytes.buffer;
   }
 
   /** The one profile, as the sidecar's catalog would list it. */
