@@ -558,6 +558,29 @@ describe('the viewer page', () => {
     await page.close();
   });
 
+  test('the selection follows the address while the page stays open (back and forward, as in a dashboard)', async () => {
+    const page = await openPage(`${viewUrl(KEY, RANGE.from, RANGE.to)}&flamescope-1=${T0 + 5200}~${T0 + 5400}`);
+    await flamePainted(page, 6); // a quiet slice: all, app, main, serve, parse, render
+    // A link inside the dashboard to the burst: a new history entry, reached by going back and forward.
+    await page.evaluate(
+      (burst) => {
+        const url = new URL(location.href);
+        url.searchParams.set('flamescope-1', burst);
+        history.pushState(null, '', url);
+        history.back();
+      },
+      `${T0 + 3240}~${T0 + 3300}`
+    );
+    await page.waitForTimeout(100);
+    await page.evaluate(() => history.forward());
+    await flamePainted(page, 8); // the burst adds gc and mark
+    await expectSelection(page, T0 + 3240, T0 + 3300);
+    await page.evaluate(() => history.back());
+    await flamePainted(page, 6);
+    await expectSelection(page, T0 + 5200, T0 + 5400);
+    await page.close();
+  });
+
   test('vs range colours the slice against the whole range: its own frames red, frames it has less of blue', async () => {
     const page = await openPage(`${viewUrl(KEY, RANGE.from, RANGE.to)}&flamescope-1=${T0 + 3240}~${T0 + 3300}`);
     await flamePainted(page, 8);
