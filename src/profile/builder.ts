@@ -3,7 +3,7 @@
  * contexts, appends columns, and at the end sorts by time. Parsers for any format feed it; it knows no syntax.
  */
 import { ByteInterner } from './interner';
-import { classifyFrame, frameFlags, FRAME_IDLE, FRAME_IRQ, FrameKind } from './frames';
+import { classifyFrame, frameFlags, FRAME_IDLE, FRAME_IDLE_STATE, FRAME_IRQ, FrameKind } from './frames';
 import {
   ContextTable,
   FrameTable,
@@ -22,6 +22,10 @@ export class StoreBuilder {
   header: ProfileHeader = { events: [], fields: {} };
   /** What the store says it was read from: each importer sets its own. */
   format: ProfileFormat = 'perf-script';
+  /** Weights are sample counts (folded stacks), not perf's periods: the store says so with hasPeriods false. */
+  weightsAreCounts = false;
+  /** False for formats that never carry time (folded stacks): no "no timestamps" warning then. */
+  timestampsExpected = true;
   private warnings = new Map<ParseWarning['code'], ParseWarning>();
 
   // frames
@@ -76,24 +80,46 @@ export class StoreBuilder {
   /** Frame id for (name, dso); chainPart marks the 2nd+ part of a Java `a->b` chain. */
   frameId(name: string, dso: string, chainPart: boolean, address?: string): number {
     const key = (chainPart ? '1' : '0') + name + '\0' + dso + (address === undefined ? '' : '\0' + address);
-    let id = this.frameIndex.get(key);
-    if (id === undefined) {
-      const f = this.frames;
-      id = f.count++;
-      if (id === f.kind.length) {
-        f.kind = growU8(f.kind);
-        f.chainPart = growU8(f.chainPart);
-        f.flags = growU8(f.flags);
-      }
-      const kind = classifyFrame(dso, chainPart);
-      f.name.push(name);
-      f.dso.push(dso);
-      f.address.push(address);
-      f.kind[id] = kind;
-      f.chainPart[id] = chainPart ? 1 : 0;
-      f.flags[id] = frameFlags(name, kind);
-      this.frameIndex.set(key, id);
+    const id = this.frameIndex.get(key);
+    if (id !== undefined) {
+      return id;
     }
+    const kind = classifyFrame(dso, chainPart);
+    return this.addFrame(key, name, dso, kind, chainPart, frameFlags(name, kind), address);
+  }
+
+  /**
+   * Frame id for (name, dso) whose kind and flags the importer knows (formats other than perf script name their
+   * runtimes, libraries and idle states themselves). The first call for a (name, dso) decides its kind.
+   */
+  frameOf(name: string, dso: string, kind: FrameKind, flags = 0): number {
+    const key = '0' + name + '\0' + dso;
+    return this.frameIndex.get(key) ?? this.addFrame(key, name, dso, kind, false, flags, undefined);
+  }
+
+  private addFrame(
+    key: string,
+    name: string,
+    dso: string,
+    kind: FrameKind,
+    chainPart: boolean,
+    flags: number,
+    address: string | undefined
+  ): number {
+    const f = this.frames;
+    const id = f.count++;
+    if (id === f.kind.length) {
+      f.kind = growU8(f.kind);
+      f.chainPart = growU8(f.chainPart);
+      f.flags = growU8(f.flags);
+    }
+    f.name.push(name);
+    f.dso.push(dso);
+    f.address.push(address);
+    f.kind[id] = kind;
+    f.chainPart[id] = chainPart ? 1 : 0;
+    f.flags[id] = flags;
+    this.frameIndex.set(key, id);
     return id;
   }
 
@@ -166,27 +192,30 @@ export class StoreBuilder {
   /** Walks (and extends) the trie from the root for a stack not in the cache. */
   private walkStack(frames: Int32Array, n: number): number {
     let node = 0;
-    let j = 0;
-    const s = this.stacks;
-    for (; j < n; j++) {
-      const frame = frames[n - 1 - j];
-      const child = this.edges.intern2(node, frame) + 1;
-      if (child === s.count) {
-        if (child === s.parent.length) {
-          s.parent = growI32(s.parent);
-          s.frame = growI32(s.frame);
-          s.depth = growI32(s.depth);
-          s.flags = growU8(s.flags);
-        }
-        s.parent[child] = node;
-        s.frame[child] = frame;
-        s.depth[child] = s.depth[node] + 1;
-        s.flags[child] = s.flags[node] | this.frames.flags[frame];
-        s.count++;
-      }
-      node = child;
+    for (let j = 0; j < n; j++) {
+      node = this.stackChild(node, frames[n - 1 - j]);
     }
     return node;
+  }
+
+  /** Stack node for `frame` called from stack node `parent` (0: the root): formats whose stacks come as a tree. */
+  stackChild(parent: number, frame: number): number {
+    const s = this.stacks;
+    const child = this.edges.intern2(parent, frame) + 1;
+    if (child === s.count) {
+      if (child === s.parent.length) {
+        s.parent = growI32(s.parent);
+        s.frame = growI32(s.frame);
+        s.depth = growI32(s.depth);
+        s.flags = growU8(s.flags);
+      }
+      s.parent[child] = parent;
+      s.frame[child] = frame;
+      s.depth[child] = s.depth[parent] + 1;
+      s.flags[child] = s.flags[parent] | this.frames.flags[frame];
+      s.count++;
+    }
+    return child;
   }
 
   threadId(buf: Uint8Array, commStart: number, commEnd: number, pid: number, tid: number): number {
@@ -222,14 +251,19 @@ export class StoreBuilder {
    * `weight` is perf's period (1 when absent).
    */
   addSample(sec: number, nsec: number, stack: number, thread: number, cpu: number, event: number, weight: number) {
+    this.addContextSample(sec, nsec, this.contextKeys.intern4(stack, thread, cpu, event), weight);
+  }
+
+  /** The context (stack, thread, cpu, event) a sample is filed under: an importer that meets it again may keep it. */
+  contextId(stack: number, thread: number, cpu: number, event: number): number {
+    return this.contextKeys.intern4(stack, thread, cpu, event);
+  }
+
+  /** addSample for a context from contextId. */
+  addContextSample(sec: number, nsec: number, context: number, weight: number) {
     const i = this.count;
     if (i === this.secs.length) {
-      this.secs = growF64(this.secs);
-      this.nsecs = growI32(this.nsecs);
-      this.context = growI32(this.context);
-      if (this.weight) {
-        this.weight = growF64(this.weight);
-      }
+      this.reserve(i + 1);
     }
     if (sec >= 0) {
       this.withTime++;
@@ -238,7 +272,7 @@ export class StoreBuilder {
     }
     this.secs[i] = sec;
     this.nsecs[i] = nsec;
-    this.context[i] = this.contextKeys.intern4(stack, thread, cpu, event);
+    this.context[i] = context;
     if (weight !== 1 && this.weight === null) {
       this.weight = new Float64Array(this.secs.length).fill(1, 0, i);
     }
@@ -246,6 +280,20 @@ export class StoreBuilder {
       this.weight[i] = weight;
     }
     this.count++;
+  }
+
+  /** Room for `samples` in all (an importer that knows its count spares the regrowing): at least doubles. */
+  reserve(samples: number) {
+    if (samples <= this.secs.length) {
+      return;
+    }
+    const size = Math.max(samples, this.secs.length * 2);
+    this.secs = resizeF64(this.secs, size);
+    this.nsecs = resizeI32(this.nsecs, size);
+    this.context = resizeI32(this.context, size);
+    if (this.weight) {
+      this.weight = resizeF64(this.weight, size);
+    }
   }
 
   /** The sample just added had an event line ending with its event (no payload). */
@@ -267,7 +315,7 @@ export class StoreBuilder {
     if (hasTimestamps && this.withoutTime > 0) {
       this.warn('mixed-timestamps', `${this.withoutTime} samples had no timestamp and were given the previous one's`);
     }
-    if (!hasTimestamps && n > 0) {
+    if (!hasTimestamps && n > 0 && this.timestampsExpected) {
       this.warn('missing-timestamp', 'samples have no timestamps (perf script without the time field): no heat map');
     }
     if (n === 0) {
@@ -313,7 +361,7 @@ export class StoreBuilder {
       time: sortedTime,
       context: context.slice(),
       weight: weight64 ? compactWeights(weight64) : null,
-      hasPeriods: weight64 !== null,
+      hasPeriods: weight64 !== null && !this.weightsAreCounts,
       events: this.events,
       foldEvent: this.foldEvent >= 0 ? this.events[this.foldEvent] : undefined,
       frames: this.frames,
@@ -348,9 +396,12 @@ export class StoreBuilder {
 
 /**
  * Idle: the swapper (pid 0) running an idle loop — unless the stack shows interrupt or soft-IRQ work, which is real
- * CPU time spent on an otherwise idle CPU.
+ * CPU time spent on an otherwise idle CPU. A runtime's own idle state (V8's `(idle)`) is idle on any thread.
  */
 function isIdle(threads: ThreadTable, thread: number, stackFlags: number): boolean {
+  if ((stackFlags & FRAME_IDLE_STATE) !== 0) {
+    return true;
+  }
   const swapper = threads.comm[thread] === 'swapper' || threads.pid[thread] === 0 || threads.tid[thread] === 0;
   return swapper && (stackFlags & FRAME_IDLE) !== 0 && (stackFlags & FRAME_IRQ) === 0;
 }
@@ -412,8 +463,13 @@ function growU8(a: Uint8Array): Uint8Array {
   b.set(a);
   return b;
 }
-function growF64(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
+function resizeI32(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+function resizeF64(a: Float64Array, size: number): Float64Array {
+  const b = new Float64Array(size);
   b.set(a);
   return b;
 }

@@ -47,6 +47,19 @@ export function byteStringToBytes(s: string): Uint8Array {
 }
 
 let utf8: TextDecoder | undefined;
+let utf8Encoder: TextEncoder | undefined;
+
+/** Unicode text (a name read from JSON) as the engine's byte string: its UTF-8 bytes, one char each. */
+export function utf8ByteString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) {
+      utf8Encoder ??= new TextEncoder();
+      const bytes = utf8Encoder.encode(text);
+      return byteString(bytes, 0, bytes.length);
+    }
+  }
+  return text;
+}
 
 /** A byte string decoded as UTF-8 (invalid sequences become U+FFFD), for display. */
 export function toDisplayText(s: string): string {

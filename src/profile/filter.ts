@@ -54,7 +54,8 @@ export type WeightMode = 'samples' | 'period';
 
 /**
  * Total weight per context over samples [first, last), for contexts in `mask`. With weight 'period', perf's period
- * (1 where it printed none); otherwise sample counts.
+ * (1 where it printed none); otherwise sample counts — which, in a store whose weights are counts (folded stacks),
+ * are those weights.
  */
 export function weightByContext(
   store: ProfileStore,
@@ -65,7 +66,7 @@ export function weightByContext(
 ): Float64Array {
   const sums = new Float64Array(store.contexts.count);
   const ctx = store.context;
-  const w = weight === 'period' ? store.weight : null;
+  const w = weight === 'period' || !store.hasPeriods ? store.weight : null;
   if (w === null) {
     for (let i = first; i < last; i++) {
       sums[ctx[i]] += mask[ctx[i]];

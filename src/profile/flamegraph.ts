@@ -125,7 +125,7 @@ function* addRange(tree: CallTree, store: ProfileStore, options: FlameGraphOptio
 /** A frame's name for people: FlameGraph's tidy name, or `[dso]` when perf had no symbol. */
 export function displayName(store: ProfileStore, frame: number, java: boolean): string | null {
   const name = store.frames.name[frame];
-  if (name === '') {
+  if (name === '' && store.format === 'perf-script') {
     return `[${store.frames.dso[frame].replace(/.*\//, '')}]`;
   }
   // Java's leading `L` goes for JIT frames whatever the thread is called (FlameGraph only strips it for comm `java`,

@@ -196,9 +196,16 @@ class FrameRenderer {
 const KERNEL_MODULE = /^\[|vmlinux|\.ko$/;
 const JIT_MODULE = /\/tmp\/perf-\d+\.map|jitted-\d+-\d+\.so$/;
 
-/** One frame's name as stackcollapse-perf.pl prints it, or null for frames it skips. */
+/**
+ * One frame's name as stackcollapse-perf.pl prints it, or null for frames it skips. Its clean-ups are for perf's
+ * symbols: names other formats give (`(anonymous) app.js:7`, a folded file's own lines) are kept as written, only
+ * made safe for a folded line.
+ */
 export function renderFrame(store: ProfileStore, id: number, java: boolean, options: RenderOptions): string | null {
   const f = store.frames;
+  if (store.format !== 'perf-script') {
+    return foldSafe(f.name[id]);
+  }
   let func = f.name[id];
   const mod = f.dso[id];
   if (func.startsWith('(')) {
@@ -228,6 +235,11 @@ export function renderFrame(store: ProfileStore, id: number, java: boolean, opti
     func += '_[j]';
   }
   return func;
+}
+
+/** A name as one frame of a folded line: `;` separates frames and a line break ends the line. */
+function foldSafe(name: string): string {
+  return /[;\r\n]/.test(name) ? name.replace(/;/g, ':').replace(/[\r\n]/g, ' ') : name;
 }
 
 /**

@@ -24,6 +24,11 @@ export type FrameKindName = (typeof FRAME_KIND_NAMES)[number];
 /** Bit flags a stack inherits from every frame on it. */
 export const FRAME_IDLE = 1;
 export const FRAME_IRQ = 2;
+/**
+ * A runtime's own idle marker (V8's `(idle)`): the thread was waiting, whatever thread it is — unlike FRAME_IDLE,
+ * which counts only on the swapper. Set by importers, never derived from a name.
+ */
+export const FRAME_IDLE_STATE = 4;
 
 const JIT_DSO = /(?:^|\/)perf-\d+\.map$|(?:^|\/)jitted-\d+-\d+\.so$|^\[JIT\]|^\/\/anon$|^\[anon:/;
 const KERNEL_DSO = /^\[(?!unknown\]|vdso\]|vsyscall\]|vvar\]|heap\]|stack\]|anon)|vmlinux|\.ko(?:\.[gx]z|\.zst)?$/;

@@ -4,7 +4,7 @@
  * exact nanosecond times, so a sample at 11.25 s lands in column 11, row 12 of 50, every time.
  */
 import { contextMask, SampleFilter, WeightMode } from './filter';
-import { ProfileStore, sampleRange } from './store';
+import { ProfileStore, sampleRange, untimedReason } from './store';
 
 export const DEFAULT_ROWS = 50;
 export const MAX_ROWS = 1000;
@@ -44,7 +44,11 @@ export function computeHeatmap(store: ProfileStore, options: HeatmapOptions = {}
     throw new HeatmapError('the profile holds no samples (is it perf script output?)');
   }
   if (!store.hasTimestamps) {
-    throw new HeatmapError('the profile has no timestamps (perf script was run without the time field)');
+    throw new HeatmapError(
+      store.format === 'folded'
+        ? `${untimedReason(store)}: a heat map needs each sample's time (collapse and flame graphs still work)`
+        : untimedReason(store)
+    );
   }
   const lastSample = store.sampleCount > 0 ? store.time[store.sampleCount - 1] : 0;
   const totalColumns = store.sampleCount > 0 ? Math.floor(lastSample / NS_PER_SEC) + 1 : 0;

@@ -46,7 +46,11 @@ export interface ParseWarning {
     | 'bad-timestamp'
     | 'truncated'
     | 'mixed-timestamps'
-    | 'no-samples';
+    | 'no-samples'
+    /** A JSON profile's node that cannot be used (no id, no call frame, an unknown or second parent). */
+    | 'bad-node'
+    /** A JSON profile's sample that cannot be placed (an unknown node, no time delta). */
+    | 'bad-sample';
   message: string;
   count: number;
   /** 1-based line number of the first occurrence, when known. */
@@ -118,7 +122,10 @@ export interface ProfileStore {
   /** Per sample: ns since startSec, ascending. */
   time: Float64Array;
   context: Int32Array;
-  /** Per sample weight (perf's period); null when every sample weighs 1. */
+  /**
+   * Per sample weight; null when every sample weighs 1. With hasPeriods it is perf's period; without, each sample
+   * stands for that many samples (a folded line `a;b 42` is one sample of weight 42), so sample counts weigh by it.
+   */
   weight: Uint32Array | Float64Array | null;
   hasPeriods: boolean;
   events: string[];
@@ -160,6 +167,20 @@ export function sampleRange(store: ProfileStore, fromNs: number, toNs: number): 
   return [first, last];
 }
 
+/**
+ * A wall-clock instant (epoch ms) as ns since startSec, for a store whose time 0 is at `startEpochMs`. Rounded to the
+ * store's time precision (at most 1 ms): epoch-sized ms carry ~0.2 µs of float error, which must not move a range
+ * boundary past a sample — anchored ranges fall on that grid (an instant in ms, plus a first sample in µs).
+ */
+export function wallMsToNs(store: ProfileStore, startEpochMs: number, ms: number): number {
+  const ns = (ms - startEpochMs) * 1e6;
+  if (!Number.isFinite(ns)) {
+    return ns;
+  }
+  const unit = 10 ** (9 - Math.min(9, Math.max(3, store.timePrecisionDigits || 9)));
+  return Math.round(ns / unit) * unit;
+}
+
 /** Time span of the profile: [first, last] sample, ns since startSec. */
 export function timeSpan(store: ProfileStore): { firstNs: number; lastNs: number } | undefined {
   if (!store.hasTimestamps || store.sampleCount === 0) {
@@ -181,4 +202,28 @@ export function storeByteSize(store: ProfileStore): number {
 /** Weight of sample i. */
 export function sampleWeight(store: ProfileStore, i: number): number {
   return store.weight === null ? 1 : store.weight[i];
+}
+
+/** Whether `weight` holds sample counts (folded stacks) rather than perf's periods. */
+export function weightsAreCounts(store: ProfileStore): boolean {
+  return store.weight !== null && !store.hasPeriods;
+}
+
+/** How many samples the store stands for: its sample count, or the sum of a folded profile's counts. */
+export function totalSamples(store: ProfileStore): number {
+  if (!weightsAreCounts(store)) {
+    return store.sampleCount;
+  }
+  let total = 0;
+  for (let i = 0; i < store.sampleCount; i++) {
+    total += store.weight![i];
+  }
+  return total;
+}
+
+/** Why a store without timestamps has no heat map and no place in time, in one clause users can act on. */
+export function untimedReason(store: ProfileStore): string {
+  return store.format === 'folded'
+    ? 'folded stacks carry no timestamps'
+    : 'the profile has no timestamps (perf script was run without the time field)';
 }

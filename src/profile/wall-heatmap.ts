@@ -5,7 +5,7 @@
  */
 import { contextMask, SampleFilter, WeightMode } from './filter';
 import { MAX_ROWS } from './heatmap';
-import { ProfileStore, sampleRange } from './store';
+import { ProfileStore, sampleRange, wallMsToNs } from './store';
 
 export interface WallGrid {
   /** Epoch second of column 0 (a multiple of secondsPerColumn). */
@@ -63,8 +63,8 @@ export function addToWallGrid(
   if (!store.hasTimestamps || store.sampleCount === 0) {
     return 0;
   }
-  const fromNs = (range.fromMs - startEpochMs) * 1e6;
-  const toNs = (range.toMs - startEpochMs) * 1e6;
+  const fromNs = wallMsToNs(store, startEpochMs, range.fromMs);
+  const toNs = wallMsToNs(store, startEpochMs, range.toMs);
   const [first, last] = sampleRange(store, fromNs, toNs);
   markCovered(grid, startEpochMs + store.time[0] / 1e6, startEpochMs + store.time[store.sampleCount - 1] / 1e6, range);
   const mask = contextMask(store, filter);

@@ -2,6 +2,8 @@
  * Robustness: real profiles with random byte damage (flips, insertions, deletions, truncation), fed in random
  * chunks. Parsing never throws and gives the same store however the bytes are chunked; heat maps either work or
  * refuse with a HeatmapError (only when there is nothing to draw); folding and flame graphs always work and add up.
+ * JSON profiles (.cpuprofile) and folded stacks too: damaged JSON that no longer parses is one ImportError sentence
+ * (the same however chunked), never any other exception.
  */
 import fc from 'fast-check';
 import {
@@ -9,10 +11,11 @@ import {
   computeHeatmap,
   foldStacks,
   HeatmapError,
+  ImportError,
   ParseWarning,
   ProfileStore,
 } from '../../src/profile';
-import { fixtureBytes } from '../helpers/fixtures';
+import { chromeBytes, fixtureBytes } from '../helpers/fixtures';
 import { allSamples, firstDifference, parseInChunks } from '../helpers/profile-views';
 
 // Small inputs (so a few mutations matter) covering: header, cpu, Java chains, torn frame line, pid/tid,
@@ -38,6 +41,8 @@ const WARNING_CODES: Array<ParseWarning['code']> = [
   'truncated',
   'mixed-timestamps',
   'no-samples',
+  'bad-node',
+  'bad-sample',
 ];
 
 // Bytes that mean something to the parser, plus anything at all.
@@ -118,6 +123,96 @@ function checkStore(store: ProfileStore) {
     }
   }
 }
+
+/** Heat maps, folding and flame graphs of any store work (or a heat map refuses with HeatmapError) and add up. */
+function checkQueries(store: ProfileStore) {
+  const busy = allSamples(store)
+    .filter((s) => !s.idle)
+    .reduce((n, s) => n + (store.hasPeriods ? 1 : s.weight), 0);
+  let heatmapError: unknown;
+  try {
+    const h = computeHeatmap(store, { rows: 1 });
+    expect(store.hasTimestamps && store.sampleCount > 0).toBe(true);
+    expect(h.total).toBe(busy);
+  } catch (e) {
+    heatmapError = e;
+  }
+  if (heatmapError !== undefined) {
+    expect(heatmapError).toBeInstanceOf(HeatmapError);
+    expect(store.hasTimestamps && store.sampleCount > 0).toBe(false);
+  }
+  const total = allSamples(store).reduce((n, s) => n + (store.hasPeriods ? 1 : s.weight), 0);
+  const folded = foldStacks(store, { allEvents: true, byPeriod: false });
+  expect(folded.reduce((n, f) => n + f.weight, 0)).toBe(total);
+  const fg = computeFlameGraph(store, { includeIdle: true });
+  expect(fg.total).toBe(total);
+  const pruned = computeFlameGraph(store, { weight: 'period', maxNodes: 20 });
+  expect(pruned.total).toBe(computeFlameGraph(store, { weight: 'period' }).total);
+}
+
+/** The store, or the ImportError's message: anything else thrown fails the property. */
+function parseOrRefuse(bytes: Uint8Array, chunks: number[]): ProfileStore | string {
+  try {
+    return parseInChunks(bytes, chunks);
+  } catch (e) {
+    if (!(e instanceof ImportError)) {
+      throw e;
+    }
+    expect(e.message).not.toContain('\n');
+    return e.message;
+  }
+}
+
+// A JSON profile's damage lands in structure more often than in text: brackets, quotes, commas, digits.
+const jsonByteArb = fc.oneof(
+  fc.constantFrom(...Array.from('{}[]",:-.0123456789eE ntfrul\\', (c) => c.charCodeAt(0))),
+  fc.integer({ min: 0, max: 255 })
+);
+const jsonMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at, bit: fc.integer({ min: 0, max: 7 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at, byte: jsonByteArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 40 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('duplicate' as const), at, length: fc.integer({ min: 1, max: 400 }) }),
+  }
+);
+
+const OTHER_FORMATS = [
+  { path: 'Chrome-65-simple.cpuprofile', bytes: chromeBytes('Chrome-65-simple.cpuprofile') },
+  { path: 'node-10.11.0-example.cpuprofile', bytes: chromeBytes('node-10.11.0-example.cpuprofile') },
+  { path: 'collapsed java stacks', bytes: fixtureBytes('expected/perf-java-stacks-02-collapsed-all.txt') },
+];
+
+describe('damaged JSON profiles and folded stacks', () => {
+  it('parse to a sound store, or refuse with one ImportError sentence — the same however chunked', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: OTHER_FORMATS.length - 1 }),
+        fc.array(jsonMutationArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 12 }),
+        (which, mutations, chunks) => {
+          const bytes = mutate(OTHER_FORMATS[which].bytes, mutations);
+          const whole = parseOrRefuse(bytes, [bytes.length + 1]);
+          const chunked = parseOrRefuse(bytes, chunks);
+          if (typeof whole === 'string') {
+            expect(chunked).toBe(whole);
+            return;
+          }
+          checkStore(whole);
+          expect(typeof chunked).not.toBe('string');
+          expect(firstDifference(chunked as ProfileStore, whole)).toBeUndefined();
+          checkQueries(whole);
+        }
+      ),
+      { numRuns: 300 }
+    );
+  });
+});
 
 describe('damaged real profiles', () => {
   it('never break parsing, heat maps, folding or flame graphs', () => {

@@ -2,8 +2,17 @@
  * The `.idx` encoding: a decoded store answers exactly like the parsed one; a foreign, stale or truncated index is
  * refused (the sidecar then parses instead).
  */
-import { computeHeatmap, decodeStore, encodeStore, foldedText, foldStacks, IndexFormatError } from '../../src/profile';
-import { ALL_PERF_INPUTS, parseFixture } from '../helpers/fixtures';
+import {
+  computeFlameGraph,
+  computeHeatmap,
+  decodeStore,
+  encodeStore,
+  foldedText,
+  foldStacks,
+  IndexFormatError,
+  parseProfile,
+} from '../../src/profile';
+import { ALL_PERF_INPUTS, chromeBytes, fixtureBytes, parseFixture } from '../helpers/fixtures';
 
 describe('store encoding', () => {
   it.each(ALL_PERF_INPUTS)('%s decodes to a store that folds and bins identically', (input) => {
@@ -28,6 +37,23 @@ describe('store encoding', () => {
     const decoded = decodeStore(encodeStore(store));
     expect(Array.from(decoded.weight!)).toEqual(Array.from(store.weight!));
     expect(decoded.frames.name).toEqual(store.frames.name);
+  });
+
+  it('carries the format, frame kinds, idle marks and folded counts of other formats', () => {
+    const cpuprofile = parseProfile(chromeBytes('Chrome-65-sucrase.cpuprofile'));
+    const fromIndex = decodeStore(encodeStore(cpuprofile, 'e'), 'e');
+    expect(fromIndex.format).toBe('cpuprofile');
+    expect(Array.from(fromIndex.frames.kind)).toEqual(
+      Array.from(cpuprofile.frames.kind.subarray(0, cpuprofile.frames.count))
+    );
+    expect(computeFlameGraph(fromIndex)).toEqual(computeFlameGraph(cpuprofile));
+
+    const folded = parseProfile(fixtureBytes('expected/perf-java-stacks-01-collapsed-all.txt'));
+    const foldedFromIndex = decodeStore(encodeStore(folded, 'e'), 'e');
+    expect(foldedFromIndex.format).toBe('folded');
+    expect(foldedFromIndex.hasPeriods).toBe(false); // the weights stay sample counts
+    expect(foldedText(foldStacks(foldedFromIndex))).toBe(foldedText(foldStacks(folded)));
+    expect(computeFlameGraph(foldedFromIndex).total).toBe(computeFlameGraph(folded).total);
   });
 
   it('refuses an index made for another version of the profile', () => {
