@@ -7,10 +7,12 @@
  *   node lib/bench.cjs --hotspots       also CPU-profile one parse and list where its time goes
  *   node lib/bench.cjs --hardening-only just section 6 (hardening under hostile load; generates its own profiles)
  *   node lib/bench.cjs --browser-only   just section 7 (the viewer in headless Chromium)
+ *   node lib/bench.cjs --formats-only   just section 8 (a V8 .cpuprofile: import vs JSON.parse, peak memory)
  *
  * Internal modes (run in a child so peak RSS and CPU profiles cover the parse alone):
  *   --child-parse FILE          parse, print {maxRssMB, hwmMB, ms, samples}
  *   --child-baseline            print the RSS of Node with this bundle loaded and nothing parsed
+ *   --child-json-parse FILE     JSON.parse the file alone, print its memory (section 8's floor)
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, promises as fs, readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { computeFlameGraph, computeHeatmap, foldStacks, ProfileStore, storeByteSize } from '../src/profile';
 import { readProfileFile } from '../sidecar/io/read-profile';
+import { childJsonParse, formatRows } from './formats';
 import { ensureProfile, ProfileManifest } from './generate-profile';
 
 const DATA_DIR = resolve(__dirname, '..', 'bench-data');
@@ -51,6 +54,12 @@ async function main() {
   }
   if (args[0] === '--child-baseline') {
     return console.log(JSON.stringify(rss()));
+  }
+  if (args[0] === '--child-json-parse') {
+    return childJsonParse(args[1], rss);
+  }
+  if (args.includes('--formats-only')) {
+    return printTable(await formatRows(DATA_DIR, (a) => runNode(a), console.log));
   }
   if (args[0] === '--generate-only') {
     const m = await ensureProfile(DATA_DIR, console.log);
@@ -188,6 +197,9 @@ async function main() {
 
   // 7. In the browser: brush release to the flame graph's first paint; search and hover on it.
   rows.push(...(await browserRows(plainPath)));
+
+  // 8. Other formats: a V8 .cpuprofile's import against JSON.parse of the same bytes (bench/formats.ts).
+  rows.push(...(await formatRows(DATA_DIR, (a) => runNode(a), console.log)));
 
   printTable(rows);
   if (process.argv.includes('--hotspots')) {

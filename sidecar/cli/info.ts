@@ -1,7 +1,7 @@
 /**
  * `flamescope info`: what a profile holds, as one JSON object — header, counts, time span, warnings.
  */
-import { ProfileStore, timeSpan, toDisplayText } from '../../src/profile';
+import { ProfileStore, timeSpan, toDisplayText, totalSamples, weightsAreCounts } from '../../src/profile';
 
 /** Exact perf-clock time `sec.fraction` with the precision the profile had. */
 export function perfClockText(store: ProfileStore, nsSinceStart: number): string {
@@ -18,8 +18,10 @@ export function profileInfo(store: ProfileStore) {
   const pids = new Set<number>();
   const threads = new Set<number>();
   const contextSamples = new Float64Array(c.count);
+  // A folded line stands for as many samples as its count.
+  const counts = weightsAreCounts(store) ? store.weight : null;
   for (let i = 0; i < store.sampleCount; i++) {
-    contextSamples[store.context[i]]++;
+    contextSamples[store.context[i]] += counts === null ? 1 : counts[i];
   }
   let idleSamples = 0;
   const stacks = new Set<number>();
@@ -60,7 +62,7 @@ export function profileInfo(store: ProfileStore) {
       timeOfFirstSample: text(h.timeOfFirstSample),
       timeOfLastSample: text(h.timeOfLastSample),
     },
-    samples: store.sampleCount,
+    samples: totalSamples(store),
     idleSamples,
     events: store.events.map((name, i) => ({ name: toDisplayText(name), samples: eventSamples[i] })),
     cpus: cpus.size,

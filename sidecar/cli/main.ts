@@ -2,7 +2,7 @@
  * The `flamescope` command line. Its output formats are a contract (scripts and the docs rely on them):
  *   collapse  → folded stacks, byte-identical to FlameGraph's stackcollapse-perf.pl
  *   heatmap   → {"start","columns","rows","counts":[[…rows…]×columns],"max"}
- *   info      → header, counts, span and warnings as JSON
+ *   info      → format, header, counts, span and warnings as JSON
  * Errors: exit 1 (bad input) or 2 (bad usage) with one line on stderr, never a stack trace.
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
@@ -15,7 +15,10 @@ import {
   HeatmapOptions,
   heatmapToJson,
   MAX_ROWS,
+  parseFormatName,
   ParseOptions,
+  PROFILE_FORMATS,
+  ProfileFormat,
   ProfileStore,
   SampleFilter,
 } from '../../src/profile';
@@ -37,23 +40,30 @@ commands:
              [--from S] [--to S] [--exclude-idle] [filters]
   heatmap    subsecond-offset heat map as JSON
              [--rows N] [--include-idle] [--weight samples|period] [--from S] [--to S] [filters]
-  info       header fields, counts, time span and warnings as JSON
+  info       format, header fields, counts, time span and warnings as JSON
   view       a profile at a glance: summary, heat map and hottest functions
              [--rows N]
   serve      the sidecar: profiles from a folder or S3 as Grafana data frames
              (flamescope serve --help lists its options)
 
 filters: [--event EV] [--cpu N] [--pid-is N] [--tid-is N] [--comm NAME]
+formats, detected from the bytes (never the name); --format NAME reads FILE as NAME instead:
+  perf-script    perf script text (perf script --header; -F +tod places it on the wall clock)
+  cpuprofile     V8 .cpuprofile (node --cpu-prof, DevTools "Save profile")
+  chrome-trace   Chrome trace JSON (DevTools Performance recordings, trace-event files)
+  nflxprofile    Netflix nflxprofile (protobuf)
+  folded         folded stacks (FlameGraph's "frame;frame;… count"): no timestamps, so no heatmap
 limits (collapse, heatmap, info, view):
   --max-mb N      refuse a profile larger than N MiB once decompressed (default ${DEFAULT_MAX_PROFILE_MB})
   --max-ratio N   refuse gzip input that expands more than N times, a likely decompression bomb
                   (default ${DEFAULT_MAX_RATIO}; 0 turns the check off)
-FILE may be plain or gzip perf script output; - reads standard input.
+FILE may be any of those formats, plain or gzip; - reads standard input.
 --rows is 1 to ${MAX_ROWS}. --from/--to are seconds relative to floor(first sample), half-open [from, to).`;
 
 const LIMIT_OPTIONS = {
   'max-mb': { type: 'string' },
   'max-ratio': { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 const FILTER_OPTIONS = {
@@ -122,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     const viewRows = command === 'view' ? (rowsOption(values.rows) ?? 10) : 0;
     const store = await load(positionals[0], {
       keepUnknownAddresses: command === 'collapse' && !!values.addrs,
+      format: formatOption(values.format),
       ...limits,
     });
     switch (command) {
@@ -192,6 +203,18 @@ function limitOptions(v: Values): ReadOptions {
     }
   }
   return { maxBytes: maxMb * MiB, maxRatio, limitFlags: { maxBytes: '--max-mb', maxRatio: '--max-ratio' } };
+}
+
+/** `--format NAME`: read the input as NAME instead of detecting its format. */
+function formatOption(value: unknown): ProfileFormat | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const format = parseFormatName(String(value));
+  if (format === undefined) {
+    throw new UsageError(`--format must be one of ${PROFILE_FORMATS.join(', ')}, got "${value}"`);
+  }
+  return format;
 }
 
 function rowsOption(value: unknown): number | undefined {

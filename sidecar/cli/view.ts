@@ -20,6 +20,7 @@ export function renderView(store: ProfileStore, options: ViewOptions): string {
   const info = profileInfo(store);
   const lines: string[] = [];
   const what = [
+    info.format === 'perf-script' ? undefined : info.format,
     info.header.hostname,
     info.cpus ? `${info.cpus} CPUs` : undefined,
     info.events.map((e) => e.name).join(', ') || undefined,

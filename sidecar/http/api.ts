@@ -16,6 +16,8 @@ import {
   sortAndMergeFolded,
   timeSpan,
   toDisplayText,
+  untimedReason,
+  wallMsToNs,
 } from '../../src/profile';
 import { DataFrameJSON, flameGraphFrame, heatmapCellsFrame, Notice } from '../../src/dataframes/frames';
 import { Catalog } from '../profiles/catalog';
@@ -36,6 +38,7 @@ import {
 
 const ANCHOR_TEXT: Record<string, string> = {
   'epoch-timestamps': 'its timestamps are wall-clock time (perf record -k CLOCK_REALTIME)',
+  'file-metadata': "the wall-clock start the file itself states (a Chrome trace's metadata.startTime)",
   tod: "perf's tod field (wall-clock time of day per sample)",
   'object-metadata': 'the object metadata x-amz-meta-flamescope-start',
   'key-pattern': 'the instant in its key',
@@ -45,9 +48,14 @@ const ANCHOR_TEXT: Record<string, string> = {
 
 export interface PlacedProfile {
   profile: LoadedProfile;
-  /** Wall-clock span, epoch ms. */
+  /** Wall-clock span, epoch ms (NaN when untimed). */
   firstMs: number;
   lastMs: number;
+  /**
+   * A profile without timestamps (folded stacks) named alone in a flame-graph or folded query: it has no place in
+   * time, so it is served whole, whatever the range.
+   */
+  untimed?: boolean;
 }
 
 /** The profiles a query resolved to, and those it had to leave out (as notices). */
@@ -69,11 +77,12 @@ export class Api {
   ) {}
 
   /**
-   * Loads and places the profiles a selection names. One named profile must load and have timestamps; of several (a
-   * prefix, or repeated `profile`), those that fail are left out with a notice, and only when none is left is it an
-   * error (the first failure's).
+   * Loads and places the profiles a selection names. One named profile must load and have timestamps — or, with
+   * `untimed: 'whole'` (flame graphs, folded stacks), may have none and is served whole; of several (a prefix, or
+   * repeated `profile`), those that fail are left out with a notice, and only when none is left is it an error (the
+   * first failure's).
    */
-  async resolve(selection: Selection, ctx: QueryContext): Promise<Resolved> {
+  async resolve(selection: Selection, ctx: QueryContext, untimed: 'refuse' | 'whole' = 'refuse'): Promise<Resolved> {
     let ids = selection.profiles;
     if (ids.length === 0) {
       const entries = await untilAborted(
@@ -91,7 +100,10 @@ export class Api {
     }
     const stitched = ids.length > 1 || selection.profiles.length === 0;
     ctx.stage = 'loading';
-    const outcomes = await untilAborted(Promise.allSettled(ids.map((id) => this.profiles.load(id))), ctx.signal);
+    const outcomes = await untilAborted(
+      Promise.allSettled(ids.map((id) => this.profiles.load(id, selection.format))),
+      ctx.signal
+    );
     ctx.stage = 'computing';
     const placed: PlacedProfile[] = [];
     const leftOut: Notice[] = [];
@@ -109,11 +121,11 @@ export class Api {
           });
           return;
         }
-        failure = new ApiError(
-          422,
-          'no_timestamps',
-          `profile ${p.key} has no timestamps (perf script without the time field), so it cannot be placed in time`
-        );
+        if (untimed === 'whole' && !stitched && !p.store.hasTimestamps && p.store.sampleCount > 0) {
+          placed.push({ profile: p, firstMs: NaN, lastMs: NaN, untimed: true });
+          return;
+        }
+        failure = new ApiError(422, 'no_timestamps', noTimestampsMessage(p));
       } else {
         failure = toApiError(outcome.reason);
         if (failure.status >= 500 && failure.error === 'internal') {
@@ -140,6 +152,10 @@ export class Api {
 
   /** The query range, or the union of the profiles' spans; 416 when it misses every profile. */
   range(selection: Selection, placed: PlacedProfile[]): { from: number; to: number } {
+    if (placed.length > 0 && placed.every((p) => p.untimed)) {
+      // Nothing to place: the range (if any) is echoed, and the profiles are served whole.
+      return { from: selection.from ?? NaN, to: selection.to ?? NaN };
+    }
     if (placed.length === 0) {
       throw new ApiError(
         404,
@@ -193,7 +209,7 @@ export class Api {
     const selection = selectionParams(q);
     const maxNodes = integerParam(q, 'maxNodes', 1, MAX_NODES) ?? 5000;
     const focus = focusParams(q, MAX_NODES);
-    const { placed, leftOut } = await this.resolve(selection, ctx);
+    const { placed, leftOut } = await this.resolve(selection, ctx, 'whole');
     const range = this.range(selection, placed);
     const parts = this.parts(placed, range, selection);
     const baseline = await this.baseline(q, selection, placed, ctx);
@@ -227,13 +243,17 @@ export class Api {
   /** Folded stacks (FlameGraph's format) of the selection as byte-string lines, with the anchoring used. */
   async folded(q: Query, ctx: QueryContext): Promise<{ lines: string[]; anchors: string; leftOut: Notice[] }> {
     const selection = selectionParams(q);
-    const { placed, leftOut } = await this.resolve(selection, ctx);
+    const { placed, leftOut } = await this.resolve(selection, ctx, 'whole');
     const range = this.range(selection, placed);
     const lines = await runSliced(foldedLines(placed, range, selection), ctx.signal);
     return {
       lines,
       anchors: placed
-        .map((p) => `${p.profile.key}=${p.profile.anchor!.method};precision=${p.profile.anchor!.precisionMs}ms`)
+        .map((p) =>
+          p.untimed
+            ? `${p.profile.key}=untimed`
+            : `${p.profile.key}=${p.profile.anchor!.method};precision=${p.profile.anchor!.precisionMs}ms`
+        )
         .join(', '),
       leftOut,
     };
@@ -268,7 +288,7 @@ export class Api {
     const base =
       baselineProfile === undefined
         ? placed
-        : (await this.resolve({ ...selection, profiles: [baselineProfile], from, to }, ctx)).placed;
+        : (await this.resolve({ ...selection, profiles: [baselineProfile], from, to }, ctx, 'whole')).placed;
     const range =
       from !== undefined && to !== undefined
         ? { from, to }
@@ -284,11 +304,18 @@ export class Api {
   ) {
     const notices: Notice[] = [...extraNotices];
     for (const p of placed) {
-      const a = p.profile.anchor!;
-      notices.push({
-        severity: a.method === 'last-modified' ? 'warning' : 'info',
-        text: `${p.profile.key}: placed on the wall clock by ${ANCHOR_TEXT[a.method]} (±${formatPrecision(a.precisionMs)})`,
-      });
+      const a = p.profile.anchor;
+      if (p.untimed || !a) {
+        notices.push({
+          severity: 'info',
+          text: `${p.profile.key}: ${untimedReason(p.profile.store)}, so the whole profile is shown, whatever the time range`,
+        });
+      } else {
+        notices.push({
+          severity: a.method === 'last-modified' ? 'warning' : 'info',
+          text: `${p.profile.key}: placed on the wall clock by ${ANCHOR_TEXT[a.method]} (±${formatPrecision(a.precisionMs)})`,
+        });
+      }
       for (const w of p.profile.store.warnings) {
         notices.push({ severity: 'warning', text: `${p.profile.key}: ${toDisplayText(w.message)} (${w.count}×)` });
       }
@@ -297,14 +324,15 @@ export class Api {
       notices,
       custom: {
         ...custom,
-        from: range.from,
-        to: range.to,
+        from: finite(range.from),
+        to: finite(range.to),
         profiles: placed.map((p) => ({
           id: p.profile.key,
           etag: p.profile.info.etag,
+          format: p.profile.store.format,
           anchor: p.profile.anchor,
-          from: p.firstMs,
-          to: p.lastMs,
+          from: finite(p.firstMs),
+          to: finite(p.lastMs),
         })),
       },
     };
@@ -346,9 +374,29 @@ function* foldedLines(
   return lines;
 }
 
-function toNsRange(p: PlacedProfile, range: { from: number; to: number }) {
+/** The sentence for a profile that cannot be placed in time (a heat map, or a stitched query). */
+function noTimestampsMessage(p: LoadedProfile): string {
+  if (p.store.format === 'folded') {
+    return (
+      `${untimedReason(p.store)}: ${p.key} cannot be placed in time, so it has no heat map ` +
+      '(its flame graph and folded stacks cover the whole profile)'
+    );
+  }
+  return `profile ${p.key} has no timestamps (perf script without the time field), so it cannot be placed in time`;
+}
+
+function finite(n: number): number | undefined {
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The range as ns since the profile's start; none for an untimed profile (sampleRange then takes every sample). */
+function toNsRange(p: PlacedProfile, range: { from: number; to: number }): { fromNs?: number; toNs?: number } {
+  if (p.untimed) {
+    return {};
+  }
   const start = p.profile.anchor!.startEpochMs;
-  return { fromNs: (range.from - start) * 1e6, toNs: (range.to - start) * 1e6 };
+  const store = p.profile.store;
+  return { fromNs: wallMsToNs(store, start, range.from), toNs: wallMsToNs(store, start, range.to) };
 }
 
 function iso(ms: number): string {

@@ -3,7 +3,16 @@
  * are excluded unless `idle=include`; values are sample counts unless `weight=period` — the same in every endpoint,
  * so a heat map and the flame graph of the same range agree.
  */
-import { FlameFocus, MAX_FLAME_DEPTH, MAX_ROWS, SampleFilter, WeightMode } from '../../src/profile';
+import {
+  FlameFocus,
+  MAX_FLAME_DEPTH,
+  MAX_ROWS,
+  parseFormatName,
+  PROFILE_FORMATS,
+  ProfileFormat,
+  SampleFilter,
+  WeightMode,
+} from '../../src/profile';
 import { checkKey, checkPrefix } from '../storage/types';
 import { badRequest } from './errors';
 
@@ -17,6 +26,8 @@ export interface Selection {
   to?: number;
   filter: SampleFilter;
   weight: WeightMode;
+  /** Read every profile the query names as this format instead of detecting it. */
+  format?: ProfileFormat;
 }
 
 const MAX_PROFILES_PER_QUERY = 64;
@@ -129,7 +140,20 @@ export function selectionParams(q: Query): Selection {
     checkPrefix(prefix);
   }
   const range = rangeParams(q, profiles.length === 0);
-  return { profiles, prefix, ...range, ...filterParams(q) };
+  return { profiles, prefix, ...range, ...filterParams(q), format: formatParam(q) };
+}
+
+/** `format`: read the profiles as this format instead of detecting it (FlameScope's "Open as …"). */
+export function formatParam(q: Query): ProfileFormat | undefined {
+  const raw = single(q, 'format');
+  if (raw === undefined) {
+    return undefined;
+  }
+  const format = parseFormatName(raw);
+  if (format === undefined) {
+    throw badRequest(`"format" must be one of ${PROFILE_FORMATS.join(', ')}, got "${raw.slice(0, 40)}"`);
+  }
+  return format;
 }
 
 /**

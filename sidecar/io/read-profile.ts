@@ -7,13 +7,26 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { createParser, detectCompression, ParseOptions, ProfileStore } from '../../src/profile';
+import {
+  createParser,
+  detectCompression,
+  ImportError,
+  ParseOptions,
+  ProfileParser,
+  ProfileStore,
+} from '../../src/profile';
 import { MiB, RATIO_SLACK_BYTES } from './limits';
 
 export class ProfileInputError extends Error {
   constructor(
     message: string,
-    readonly code: 'not-found' | 'unreadable' | 'unsupported-compression' | 'corrupt' | 'too-large' = 'unreadable'
+    readonly code:
+      | 'not-found'
+      | 'unreadable'
+      | 'unsupported-compression'
+      | 'unsupported-format'
+      | 'corrupt'
+      | 'too-large' = 'unreadable'
   ) {
     super(message);
   }
@@ -67,8 +80,14 @@ export async function parseStream(
   input: Readable | AsyncIterable<Uint8Array>,
   options: ReadOptions = {}
 ): Promise<ProfileStore> {
-  const parser = createParser(options);
   const source = input[Symbol.asyncIterator]();
+  let parser: ProfileParser;
+  try {
+    parser = createParser(options);
+  } catch (e) {
+    release(input, source);
+    throw importError(e);
+  }
   let rawBytes = 0;
   const report = () => options.onProgress?.(rawBytes, options.totalBytes);
 
@@ -80,7 +99,7 @@ export async function parseStream(
     throw readError(e);
   }
   if (first.done) {
-    return parser.finish();
+    return finish(parser);
   }
   const head = first.value;
   const compression = detectCompression(head);
@@ -101,7 +120,13 @@ export async function parseStream(
         'too-large'
       );
     }
-    parser.push(chunk);
+    try {
+      parser.push(chunk);
+    } catch (e) {
+      // An importer's refusal (a format without one, a JSON profile past V8's longest string) is the input's fault,
+      // not a gzip stream gone bad: it must reach the user as it is.
+      throw importError(e);
+    }
   };
 
   // Raw chunks, with progress counted on the raw (compressed) bytes.
@@ -149,7 +174,25 @@ export async function parseStream(
     }
     throw readError(e);
   }
-  return parser.finish();
+  return finish(parser);
+}
+
+/** The parsed store; an input an importer cannot read at all is a ProfileInputError with its sentence. */
+function finish(parser: ProfileParser): ProfileStore {
+  try {
+    return parser.finish();
+  } catch (e) {
+    throw importError(e);
+  }
+}
+
+/** An importer's refusal in the terms of this module (anything else is rethrown as it is: a bug). */
+function importError(e: unknown): unknown {
+  if (!(e instanceof ImportError)) {
+    return e;
+  }
+  const code = e.code === 'unsupported' ? 'unsupported-format' : e.code === 'too-large' ? 'too-large' : 'corrupt';
+  return new ProfileInputError(e.message, code);
 }
 
 interface RatioLimit {

@@ -2,17 +2,19 @@
  * Wall-clock placement of a profile. perf's clock is usually time since boot, so we find where the profile sits in
  * real time from the first of these that applies, and say which one (and how precise it is) in every response:
  *   1. timestamps already epoch (`perf record -k CLOCK_REALTIME`) — exact
- *   2. perf's `tod` field (`perf script -F +tod`): a sample's wall-clock time, in the host's (configured) time zone
- *   3. object metadata `x-amz-meta-flamescope-start`: the first sample's instant
- *   4. an ISO-8601 instant in the key (`api-7f9c/2026-11-17T09:30:00Z.perf.gz`): the first sample's instant
- *   5. the header's `captured on` (in a configured time zone): the last sample's instant, to the second
- *   6. the object's last-modified time: the last sample's instant, roughly
+ *   2. a wall-clock instant the file itself states (`header.wallClock`: a Chrome trace's metadata.startTime) — to 1 ms
+ *   3. perf's `tod` field (`perf script -F +tod`): a sample's wall-clock time, in the host's (configured) time zone
+ *   4. object metadata `x-amz-meta-flamescope-start`: the first sample's instant
+ *   5. an ISO-8601 instant in the key (`api-7f9c/2026-11-17T09:30:00Z.perf.gz`): the first sample's instant
+ *   6. the header's `captured on` (in a configured time zone): the last sample's instant, to the second
+ *   7. the object's last-modified time: the last sample's instant, roughly
+ * Every format anchors this way; a .cpuprofile or folded file states no wall clock, so 4–7 place it.
  */
 import { ProfileStore, timeSpan } from '../../src/profile';
 import { ObjectInfo } from '../storage/types';
 
 export type AnchorMethod =
-  'epoch-timestamps' | 'tod' | 'object-metadata' | 'key-pattern' | 'captured-on' | 'last-modified';
+  'epoch-timestamps' | 'file-metadata' | 'tod' | 'object-metadata' | 'key-pattern' | 'captured-on' | 'last-modified';
 
 export interface WallClockAnchor {
   method: AnchorMethod;
@@ -47,6 +49,12 @@ export function anchorProfile(
       precisionMs: 10 ** (3 - (store.timePrecisionDigits || 6)),
       startEpochMs: store.startSec * 1000,
     };
+  }
+  const stated = store.header.wallClock;
+  if (stated && Number.isFinite(stated.epochMs)) {
+    // The file says which instant of its own clock was which wall-clock time (to the millisecond it is written in).
+    const profileMs = (stated.sec - store.startSec) * 1000 + stated.nsec / 1e6;
+    return { method: 'file-metadata', precisionMs: 1, startEpochMs: stated.epochMs - profileMs };
   }
   const tod = store.header.timeOfDay;
   const todMs = tod ? parseTimeOfDay(tod.wallClock, options.capturedOnTimeZone) : undefined;

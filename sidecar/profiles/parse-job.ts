@@ -1,5 +1,5 @@
 /** Messages between the sidecar and its parse workers. */
-import { ProfileStore } from '../../src/profile';
+import { ProfileFormat, ProfileStore } from '../../src/profile';
 import { SidecarConfig } from '../config';
 import { ObjectInfo } from '../storage/types';
 
@@ -15,6 +15,8 @@ export interface ParseRequest {
   maxBytes: number;
   /** Largest decompressed ÷ compressed ratio (0: no limit). */
   maxRatio: number;
+  /** Read as this format instead of detecting it (the API's `format=`). */
+  format?: ProfileFormat;
 }
 
 export type FailureKind =

@@ -27,6 +27,7 @@ async function parse(request: ParseRequest): Promise<ParseResponse> {
     totalBytes: info.size,
     maxBytes: request.maxBytes,
     maxRatio: request.maxRatio,
+    format: request.format,
     onProgress: (bytesRead, totalBytes) => {
       const now = Date.now();
       if (now - lastPost > 100) {
@@ -46,7 +47,7 @@ function failure(id: number, e: unknown): ParseResponse {
     kind =
       e.code === 'too-large'
         ? 'too-large'
-        : e.code === 'unsupported-compression'
+        : e.code === 'unsupported-compression' || e.code === 'unsupported-format'
           ? 'unsupported'
           : e.code === 'not-found'
             ? 'not-found'

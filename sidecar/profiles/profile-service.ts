@@ -9,7 +9,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LRUCache } from 'lru-cache';
-import { decodeStore, encodeStore, ProfileStore, storeByteSize } from '../../src/profile';
+import { decodeStore, encodeStore, ProfileFormat, ProfileStore, storeByteSize } from '../../src/profile';
 import { ObjectInfo, ObjectStorage, StorageError } from '../storage/types';
 import { AnchorOptions, anchorProfile, WallClockAnchor } from './anchor';
 import { ParseFailure, WorkerPool } from './worker-pool';
@@ -142,14 +142,17 @@ export class ProfileService {
     return undefined;
   }
 
-  /** The parsed profile, loading it if needed. */
-  async load(key: string): Promise<LoadedProfile> {
+  /**
+   * The parsed profile, loading it if needed. `format` reads it as that format instead of detecting it (the API's
+   * `format=`): such a read is cached apart from the detected one, and shares no index file.
+   */
+  async load(key: string, format?: ProfileFormat): Promise<LoadedProfile> {
     this.loadRecorder.getStore()?.add(key);
     const info = await this.current(key);
     if (info.size > this.options.maxBytes) {
       throw new ParseFailure('too-large', `${key} is ${info.size} bytes, over the ${this.options.maxBytes}-byte limit`);
     }
-    const id = versionId(key, info.etag);
+    const id = versionId(key, info.etag, format);
     const hit = this.cache.get(id);
     if (hit) {
       this.events.cacheHit?.();
@@ -162,7 +165,7 @@ export class ProfileService {
     let pending = this.inflight.get(id);
     if (!pending) {
       this.events.cacheMiss?.();
-      pending = this.loadVersion(key, info).finally(() => this.inflight.delete(id));
+      pending = this.loadVersion(key, info, format).finally(() => this.inflight.delete(id));
       this.inflight.set(id, pending);
     }
     return pending;
@@ -178,19 +181,22 @@ export class ProfileService {
     return this.progress.get(id) ?? this.failures.get(id);
   }
 
-  private async loadVersion(key: string, info: ObjectInfo): Promise<LoadedProfile> {
+  private async loadVersion(key: string, info: ObjectInfo, format: ProfileFormat | undefined): Promise<LoadedProfile> {
     const started = performance.now();
-    const id = versionId(key, info.etag);
+    const id = versionId(key, info.etag, format);
     let loaded: LoadedProfile | undefined;
     try {
-      loaded = await this.loadIndex(key, info);
+      loaded = await this.loadIndex(key, info, format);
       if (!loaded) {
         this.progress.set(id, { state: 'parsing', bytesRead: 0, totalBytes: info.size });
-        const result = await this.pool.parse(key, (bytesRead, totalBytes) =>
-          this.progress.set(id, { state: 'parsing', bytesRead, totalBytes })
+        const result = await this.pool.parse(
+          key,
+          (bytesRead, totalBytes) => this.progress.set(id, { state: 'parsing', bytesRead, totalBytes }),
+          format
         );
         loaded = this.wrap(key, { ...info, ...result.info, metadata: info.metadata }, result.store, 'parse');
-        if (this.options.writeIndex) {
+        // The index is of the detected read: another replica opening the profile plainly must get that.
+        if (this.options.writeIndex && format === undefined) {
           this.writeIndex(key, loaded);
         }
       }
@@ -210,7 +216,7 @@ export class ProfileService {
     }
     this.events.parsed?.((performance.now() - started) / 1000, loaded.loadedFrom);
     // The object may have changed between HEAD and GET: file it under the version actually read.
-    this.cache.set(versionId(key, loaded.info.etag), loaded);
+    this.cache.set(versionId(key, loaded.info.etag, format), loaded);
     return loaded;
   }
 
@@ -235,8 +241,12 @@ export class ProfileService {
     };
   }
 
-  /** A `<key>.idx` written by any replica for this exact version, or undefined. */
-  private async loadIndex(key: string, info: ObjectInfo): Promise<LoadedProfile | undefined> {
+  /** A `<key>.idx` written by any replica for this exact version (and the format asked for), or undefined. */
+  private async loadIndex(
+    key: string,
+    info: ObjectInfo,
+    format: ProfileFormat | undefined
+  ): Promise<LoadedProfile | undefined> {
     try {
       const index = await this.storage.head(key + INDEX_SUFFIX);
       if (!index) {
@@ -248,6 +258,9 @@ export class ProfileService {
         chunks.push(chunk);
       }
       const store = decodeStore(Buffer.concat(chunks), info.etag);
+      if (format !== undefined && store.format !== format) {
+        return undefined; // the index is of another reading of the bytes
+      }
       return this.wrap(key, info, store, 'index');
     } catch {
       return undefined; // stale, foreign or unreadable index: parse instead
@@ -265,6 +278,7 @@ function mib(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(0);
 }
 
-function versionId(key: string, etag: string): string {
-  return `${key}\u0000${etag}`;
+/** A loaded reading of a profile: its key, version, and the format it was read as when not detected. */
+function versionId(key: string, etag: string, format?: ProfileFormat): string {
+  return format === undefined ? `${key}\u0000${etag}` : `${key}\u0000${etag}\u0000${format}`;
 }

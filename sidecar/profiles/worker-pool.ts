@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ProfileStore } from '../../src/profile';
+import { ProfileFormat, ProfileStore } from '../../src/profile';
 import { ObjectInfo } from '../storage/types';
 import { FailureKind, ParseRequest, ParseResponse, StorageSettings } from './parse-job';
 
@@ -74,7 +74,12 @@ export class WorkerPool {
     return this.slots.map((s) => s.worker.threadId);
   }
 
-  parse(key: string, onProgress: Job['onProgress']): Promise<{ store: ProfileStore; info: ObjectInfo }> {
+  /** Parses `key` in a worker; `format` reads it as that format instead of detecting it. */
+  parse(
+    key: string,
+    onProgress: Job['onProgress'],
+    format?: ProfileFormat
+  ): Promise<{ store: ProfileStore; info: ObjectInfo }> {
     if (this.closed) {
       return Promise.reject(new ParseFailure('shutdown', 'the service is shutting down'));
     }
@@ -85,6 +90,7 @@ export class WorkerPool {
         key,
         maxBytes: this.maxBytes,
         maxRatio: this.maxRatio,
+        format,
       };
       this.queue.push({ request, onProgress, resolve, reject });
       this.dispatch();

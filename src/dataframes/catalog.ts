@@ -2,12 +2,19 @@
  * The sidecar's catalog entry (GET /api/v1/profiles), shared by the sidecar that writes it and the data source that
  * reads it.
  */
+import type { ProfileFormat } from '../profile/store';
+
 export interface CatalogEntry {
   id: string;
   size: number;
   etag: string;
   lastModified: string;
   status: 'ready' | 'parsing' | 'not-parsed' | 'failed' | 'skipped';
+  /**
+   * What the bytes are (perf-script, cpuprofile, chrome-trace, nflxprofile, folded): once parsed, and for a `.json`
+   * object from its first bytes before that.
+   */
+  format?: ProfileFormat;
   /** Why it is skipped or failed. */
   reason?: string;
   progress?: { bytesRead: number; totalBytes: number };

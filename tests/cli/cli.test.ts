@@ -20,7 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseProfile } from '../../src/profile';
 import { DEFAULT_MAX_RATIO, MiB } from '../../sidecar/io/limits';
 import { parseStream, ProfileInputError } from '../../sidecar/io/read-profile';
-import { PERF_FIXTURES } from '../helpers/fixtures';
+import { CHROME_FIXTURES, PERF_FIXTURES } from '../helpers/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'flamescope.js');
@@ -308,6 +308,85 @@ describe('damaged and unreadable input', () => {
     const parsed = JSON.parse(info.stdout.toString('utf8'));
     expect(parsed.samples).toBe(0);
     expect(parsed.warnings.map((w: { code: string }) => w.code)).toEqual(['no-samples']);
+  });
+});
+
+describe('formats other than perf script', () => {
+  const cpuprofile = join(CHROME_FIXTURES, 'Chrome-65-simple.cpuprofile');
+
+  it('info says the detected format (a .cpuprofile, plain or gzip from stdin, a folded file)', async () => {
+    const folded = join(tmp, 'java.folded');
+    writeFileSync(folded, readFileSync(fixture('expected/perf-java-stacks-02-collapsed-all.txt')));
+    const [plain, piped, foldedRun] = await Promise.all([
+      flamescope(['info', cpuprofile]),
+      flamescope(['info', '-'], gzipSync(readFileSync(cpuprofile))),
+      flamescope(['info', folded]),
+    ]);
+    for (const r of [plain, piped]) {
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const info = JSON.parse(r.stdout.toString('utf8'));
+      expect(info).toMatchObject({ format: 'cpuprofile', samples: 29, idleSamples: 0, threads: 1, warnings: [] });
+      // startTime 163140599286 µs + the first delta (11575) and + all 29 deltas: exact, in µs.
+      expect(info.time).toMatchObject({
+        firstSample: '163140.610861',
+        lastSample: '163140.645206',
+        precisionDigits: 6,
+      });
+    }
+    const info = JSON.parse(foldedRun.stdout.toString('utf8'));
+    expect(info).toMatchObject({ format: 'folded', time: null, warnings: [] });
+  });
+
+  it('collapse of a .cpuprofile: V8’s frames as `function file:line`, the thread first', async () => {
+    const r = await flamescope(['collapse', cpuprofile]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString('latin1')).toBe(
+      'main;(anonymous) VM164:1 1\n' +
+        'main;(anonymous) VM164:1;a VM164:1;b VM164:6;d VM164:14 14\n' +
+        'main;(anonymous) VM164:1;a VM164:1;c VM164:10;d VM164:14 14\n'
+    );
+  });
+
+  it('--format reads the file as that format; a bad value exits 2 with one sentence', async () => {
+    const [asFolded, bad] = await Promise.all([
+      flamescope(['info', '--format', 'folded', cpuprofile]),
+      flamescope(['collapse', '--format', 'xml', cpuprofile]),
+    ]);
+    expect(asFolded.status).toBe(0);
+    const info = JSON.parse(asFolded.stdout.toString('utf8'));
+    // JSON lines are no folded stacks: nothing read, each counted.
+    expect(info).toMatchObject({ format: 'folded', samples: 0 });
+    expect(info.warnings.map((w: { code: string }) => w.code)).toEqual(['garbage-line', 'no-samples']);
+    expectOneLineError(
+      bad,
+      2,
+      /^flamescope: --format must be one of perf-script, cpuprofile, chrome-trace, nflxprofile, folded, got "xml"\n$/
+    );
+  });
+
+  it('a heat map of folded stacks, and a truncated .cpuprofile: exit 1, one line', async () => {
+    const folded = join(tmp, 'vertx.folded');
+    writeFileSync(folded, readFileSync(fixture('expected/perf-vertx-stacks-01-collapsed-pid.txt')));
+    const cut = join(tmp, 'cut.cpuprofile');
+    writeFileSync(cut, readFileSync(cpuprofile).subarray(0, 700));
+    const [heat, truncated, collapse] = await Promise.all([
+      flamescope(['heatmap', folded]),
+      flamescope(['info', cut]),
+      flamescope(['collapse', folded]),
+    ]);
+    expectOneLineError(heat, 1, /^flamescope: folded stacks carry no timestamps: /);
+    expectOneLineError(truncated, 1, /^flamescope: the \.cpuprofile is not valid JSON: /);
+    // The folded file folds back to itself.
+    expect(collapse.stdout.equals(readFileSync(folded))).toBe(true);
+  });
+
+  it('--help lists the formats and --format', async () => {
+    const r = await flamescope(['--help']);
+    expect(r.status).toBe(0);
+    const help = r.stdout.toString('utf8');
+    for (const format of ['perf-script', 'cpuprofile', 'chrome-trace', 'nflxprofile', 'folded', '--format NAME']) {
+      expect(help).toContain(format);
+    }
   });
 });
 

@@ -4,6 +4,21 @@ import { gunzipSync } from 'node:zlib';
 import { parseProfile, ParseOptions, ProfileStore } from '../../src/profile';
 
 export const PERF_FIXTURES = join(__dirname, '..', 'fixtures', 'perf');
+/** V8 .cpuprofile files and a few Chrome traces (speedscope's samples), and Netflix's nflxprofile fixture. */
+export const CHROME_FIXTURES = join(__dirname, '..', 'fixtures', 'chrome');
+export const NFLXPROFILE_FIXTURES = join(__dirname, '..', 'fixtures', 'nflxprofile');
+
+/** A Chrome fixture's bytes. */
+export function chromeBytes(relativePath: string): Uint8Array {
+  return readFileSync(join(CHROME_FIXTURES, relativePath));
+}
+
+/** The .cpuprofile fixtures. */
+export const CPUPROFILE_INPUTS = [
+  'Chrome-65-simple.cpuprofile',
+  'Chrome-65-sucrase.cpuprofile',
+  'node-10.11.0-example.cpuprofile',
+];
 
 /** A fixture's bytes, decompressed when it is gzip. */
 export function fixtureBytes(relativePath: string): Uint8Array {

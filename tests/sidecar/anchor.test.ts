@@ -12,6 +12,7 @@ import {
   parseTimeOfDay,
 } from '../../sidecar/profiles/anchor';
 import { ObjectInfo } from '../../sidecar/storage/types';
+import { chromeBytes } from '../helpers/fixtures';
 import { perfScript } from './harness';
 
 const options = { keyTimePattern: new RegExp(DEFAULT_KEY_TIME_PATTERN), capturedOnTimeZone: 'UTC' };
@@ -47,6 +48,33 @@ describe('anchoring', () => {
     expect(anchor.method).toBe('epoch-timestamps');
     expect(first).toBeCloseTo(1794907800123.456, 3);
     expect(anchor.precisionMs).toBe(0.001);
+  });
+
+  it('uses a wall clock the file states (a Chrome trace’s metadata.startTime) before tod, metadata and the key', () => {
+    // A .cpuprofile states none: the stated anchor is what a trace importer sets on the header.
+    const store = parseProfile(chromeBytes('Chrome-65-simple.cpuprofile'));
+    const stated = Date.parse('2026-11-17T09:30:00.250Z');
+    store.header.wallClock = { epochMs: stated, sec: store.startSec, nsec: store.time[0] };
+    store.header.timeOfDay = { wallClock: '2020-01-01 00:00:00.000000', sec: store.startSec, nsec: 0 };
+    const anchor = anchorProfile(
+      store,
+      object('x/2020-01-01T00:00:00Z.json', { 'flamescope-start': '2021-01-01T00:00:00Z' }),
+      options
+    )!;
+    expect(anchor.method).toBe('file-metadata');
+    expect(anchor.precisionMs).toBe(1);
+    expect(anchor.startEpochMs + store.time[0] / 1e6).toBe(stated);
+    // Without it, a .cpuprofile is placed like perf: by the key.
+    const plain = parseProfile(chromeBytes('Chrome-65-simple.cpuprofile'));
+    const byKey = anchorProfile(plain, object('x/2026-11-17T09:30:00Z.cpuprofile'), options)!;
+    expect(byKey.method).toBe('key-pattern');
+    expect(byKey.startEpochMs + plain.time[0] / 1e6).toBe(Date.parse('2026-11-17T09:30:00Z'));
+  });
+
+  it('prefers epoch timestamps to a wall clock the file states', () => {
+    const store = parseProfile(Buffer.from(perfScript([{ time: '1794907800.123456', stack: ['a'] }])));
+    store.header.wallClock = { epochMs: 0, sec: store.startSec, nsec: 0 };
+    expect(anchorProfile(store, object('a.perf'), options)!.method).toBe('epoch-timestamps');
   });
 
   it("uses perf's tod field, in the configured time zone", () => {
