@@ -7,7 +7,8 @@ import { colorManipulator, GrafanaTheme2 } from '@grafana/data';
 import { Icon, useStyles2 } from '@grafana/ui';
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
 
-export const DROP_TEXT = 'Drop a perf script file (.txt or .gz) to open it locally';
+export const DROP_TEXT =
+  'Drop a profile to open it locally: perf script, .cpuprofile, Chrome trace, nflxprofile or folded stacks; plain or .gz';
 
 export interface OpeningState {
   name: string;
@@ -58,7 +59,7 @@ export function DropZone({ opening, onFile }: Props) {
           type="file"
           className={styles.input}
           tabIndex={-1}
-          aria-label="Open a perf script file"
+          aria-label="Open a profile file"
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
             e.currentTarget.value = '';

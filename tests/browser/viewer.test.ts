@@ -781,4 +781,25 @@ describe('the viewer page', () => {
     expect(await pixel(page, at(box, gz, gz.from + 6500, 550))).toEqual([255, 255, 255]);
     await page.close();
   });
+
+  test('a dropped V8 .cpuprofile opens like a perf profile: heat map, brush, flame graph of its functions', async () => {
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to));
+    await heatmapBox(page);
+    // DevTools' "Save profile" of a page (speedscope's sample, MIT): 29 samples in 48 ms, a → b → d and a → c → d.
+    await page.locator('[data-testid="flamescope-dropzone"] input[type="file"]').setInputFiles({
+      name: 'web-2026-11-17T10:00:00Z.cpuprofile',
+      mimeType: 'application/json',
+      buffer: readFileSync(join(ROOT, 'tests', 'fixtures', 'chrome', 'Chrome-65-simple.cpuprofile')),
+    });
+    await textMatches(page, '[data-testid="flamescope-facts"]', /web-2026.*\.cpuprofile \(parsed here\)/);
+    const box = await heatmapBox(page);
+    // The whole heat map: every sample.
+    await drag(page, { x: box.x + 2, y: box.y + box.height - 2 }, { x: box.x + box.width - 2, y: box.y + 2 });
+    await flamePainted(page);
+    const label = (await page.locator(FLAME_CANVAS).getAttribute('aria-label'))!;
+    // all, main, the script's top level, a, b, d, c, d.
+    expect(label).toMatch(/^Flame graph, 8 frames/);
+    expect(await searchFlame(page, 'd ')).toMatch(/^2 matches, (9[0-9]|100)\.\d+% of samples/);
+    await page.close();
+  });
 });
