@@ -4,6 +4,8 @@
  * then recovery), a truncated gzip, an oversized object, and index files written back to the bucket.
  */
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Sidecar } from '../../sidecar/serve';
 import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
@@ -44,6 +46,15 @@ beforeAll(async () => {
     await put(`many/host-${i}/2026-11-17T11:0${i}:00Z.perf`, perfScript([{ time: '1.000000', stack: ['a'] }]));
   }
   await put('notes.md', '# notes');
+  // Every other format FlameScope opens, read through S3 like perf script.
+  const fixture = (...path: string[]) => readFileSync(join(__dirname, '..', 'fixtures', ...path));
+  await put(
+    'formats/web-2026-11-17T12:00:00Z.cpuprofile.gz',
+    gzipSync(fixture('chrome', 'Chrome-65-simple.cpuprofile'))
+  );
+  await put('formats/page-2026-11-17T12:05:00Z.json', fixture('chrome', 'Chrome-69-simple.json'));
+  await put('formats/node-2026-11-17T12:10:00Z.nflxprofile', fixture('nflxprofile', 'nodejs1.nflxprofile'));
+  await put('formats/stacks.folded', 'app;main;work 7\napp;main;idle 3\n');
   await put('outside-prefix-marker.perf', 'x');
   await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'other/elsewhere.perf', Body: profile.text }));
   sidecar = await startTestSidecar({
@@ -87,6 +98,33 @@ describe('sidecar over S3', () => {
     const { body } = await getJson(heatmapUrl(META_ANCHORED));
     expect(body.schema.meta.custom.profiles[0].anchor.method).toBe('object-metadata');
     expect(body.data.values[0][0]).toBe(Date.parse('2026-11-17T10:00:00Z'));
+  });
+
+  it('reads every format from the bucket: .cpuprofile.gz, a Chrome trace, nflxprofile and folded stacks', async () => {
+    const cpu = await getJson(heatmapUrl('formats/web-2026-11-17T12:00:00Z.cpuprofile.gz'));
+    expect(cpu.status).toBe(200);
+    expect(sum(cpu.body.data.values[3])).toBe(29);
+    const trace = await getJson(heatmapUrl('formats/page-2026-11-17T12:05:00Z.json'));
+    expect(trace.status).toBe(200);
+    expect(sum(trace.body.data.values[3])).toBeGreaterThan(0);
+    const nflx = await getJson(
+      `${sidecar.url}/api/v1/flamegraph?profile=${encodeURIComponent('formats/node-2026-11-17T12:10:00Z.nflxprofile')}`
+    );
+    expect(nflx.status).toBe(200);
+    expect(nflx.body.data.values[1][0]).toBeGreaterThan(0);
+    const folded = 'formats/stacks.folded';
+    const foldedHeat = await getJson(heatmapUrl(folded));
+    expect(foldedHeat).toMatchObject({ status: 422, body: { message: expect.stringMatching(/carry no timestamps/) } });
+    const foldedFlame = await getJson(`${sidecar.url}/api/v1/flamegraph?profile=${encodeURIComponent(folded)}`);
+    expect(foldedFlame.body.data.values[1][0]).toBe(10);
+    const { body } = await getJson(`${sidecar.url}/api/v1/profiles?prefix=formats/`);
+    const formats = Object.fromEntries(body.profiles.map((p: any) => [p.id, p.format]));
+    expect(formats).toMatchObject({
+      'formats/web-2026-11-17T12:00:00Z.cpuprofile.gz': 'cpuprofile',
+      'formats/page-2026-11-17T12:05:00Z.json': 'chrome-trace',
+      'formats/node-2026-11-17T12:10:00Z.nflxprofile': 'nflxprofile',
+      'formats/stacks.folded': 'folded',
+    });
   });
 
   it('stitches every profile under a prefix that overlaps the range', async () => {
