@@ -12,17 +12,16 @@
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`). Builds lib/host when it is older than its
  * sources. Writes a ~120 MB profile to a temp folder (removed afterwards).
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildHostIfStale } from '../helpers/host-build';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from '../../sidecar/testing/chromium';
 import { spawnSidecar, SidecarProcess } from '../../sidecar/testing/spawn-sidecar';
-import { ProfileFolder, steadyProfileWithBurst, usToSeconds } from '../helpers/profile-folder';
+import { ProfileFolder, steadyProfileWithBurst, writeBigProfile } from '../helpers/profile-folder';
 
 jest.setTimeout(120_000);
 
-const ROOT = join(__dirname, '..', '..');
 /** Each profile's first sample (perf time 1000.000000) is placed at the instant in its key. */
 const T0 = Date.parse('2026-11-17T09:30:00Z');
 const SMALL = 'small/2026-11-17T09:30:00Z.perf';
@@ -45,7 +44,7 @@ beforeAll(async () => {
   buildHostIfStale();
   folder = new ProfileFolder();
   folder.write(SMALL, steadyProfileWithBurst().text);
-  writeBigProfile(folder, BIG);
+  writeBigProfile(folder, BIG, BIG_SPAN_MS);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light', timezoneId: 'UTC' });
 }, 120_000);
@@ -55,58 +54,6 @@ afterAll(async () => {
   await Promise.all(sidecars.map((s) => s.stop()));
   folder?.dispose();
 });
-
-/** Rebuilds lib/host when it is missing or older than the page's, the panel's or the data source's sources. */
-function buildHostIfStale() {
-  const built = join(ROOT, 'lib', 'host', 'index.html');
-  const newest = Math.max(
-    ...['src/host', 'src/panel', 'src/datasource', 'src/profile', 'src/dataframes'].map((d) =>
-      newestMtime(join(ROOT, d))
-    )
-  );
-  if (!existsSync(built) || statSync(built).mtimeMs < newest) {
-    execFileSync('npm', ['run', '--silent', 'build:host'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * ~120 MB of perf script (30 000 samples, 31–61 frames each: a few seconds to parse here), written in batches so the
- * test neither holds it as one string nor takes long to make it.
- */
-function writeBigProfile(profiles: ProfileFolder, key: string) {
-  const path = join(profiles.root, ...key.split('/'));
-  mkdirSync(dirname(path), { recursive: true });
-  const frames = Array.from(
-    { length: 60 },
-    (_, i) =>
-      `\t    ${(0x400000 + i * 16).toString(16)} some::namespace::Function${i}<with::template::Args>::method+0x1 (/usr/bin/app)\n`
-  ).reverse();
-  const fd = openSync(path, 'w');
-  try {
-    let batch = '';
-    for (let i = 0; i < BIG_SPAN_MS; i++) {
-      batch += `app 100/100 [00${i % 8}] ${usToSeconds(1000_000_000 + i * 1000)}: cycles: \n`;
-      batch += `\t    4ff000 leaf${i % 500}+0x1 (/usr/bin/app)\n`;
-      batch += frames.slice(60 - (30 + (i % 30))).join('') + '\n';
-      if (batch.length > 4 << 20) {
-        writeSync(fd, batch, null, 'latin1');
-        batch = '';
-      }
-    }
-    writeSync(fd, batch, null, 'latin1');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 async function sidecar(args: string[]): Promise<SidecarProcess> {
   const s = await spawnSidecar(['--storage', folder.url, ...args]);

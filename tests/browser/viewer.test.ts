@@ -8,11 +8,11 @@
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`). Builds lib/host when it is older than its
  * sources. With UPDATE_SCREENSHOTS=1 it also saves src/img/screenshot-light.png and -dark.png for the plugin catalog.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildHostIfStale } from '../helpers/host-build';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from '../../sidecar/testing/chromium';
 import { spawnSidecar, SidecarProcess } from '../../sidecar/testing/spawn-sidecar';
@@ -85,28 +85,6 @@ afterEach(() => {
   const seen = problems.splice(0);
   expect(seen).toEqual([]);
 });
-
-/** Rebuilds lib/host when it is missing or older than the page's or the panel's sources. */
-function buildHostIfStale() {
-  const built = join(ROOT, 'lib', 'host', 'index.html');
-  const newest = Math.max(
-    ...['src/host', 'src/panel', 'src/datasource', 'src/profile', 'src/dataframes'].map((d) =>
-      newestMtime(join(ROOT, d))
-    )
-  );
-  if (!existsSync(built) || statSync(built).mtimeMs < newest) {
-    execFileSync('npm', ['run', '--silent', 'build:host'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 async function openPage(path: string, ctx: BrowserContext = context): Promise<Page> {
   const page = await ctx.newPage();

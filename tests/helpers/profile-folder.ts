@@ -2,7 +2,7 @@
  * A temp folder of profiles (the sidecar's file storage in tests) and synthetic perf script with known times.
  * No engine or sidecar imports, so any test environment can use it.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, mkdirSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,4 +75,36 @@ export function steadyProfileWithBurst(): { text: string; samples: number; burst
 
 export function usToSeconds(us: number): string {
   return `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
+}
+
+/**
+ * A big perf script profile written straight to the folder: `samples` samples 1 ms apart from perf-clock 1000 s,
+ * 31–61 frames each (~4 KB a sample: 36 000 make ~150 MB, over a second to parse), written in batches so a test
+ * neither holds it as one string nor takes long to make it. Returns its size in bytes.
+ */
+export function writeBigProfile(folder: ProfileFolder, key: string, samples: number): number {
+  const path = join(folder.root, ...key.split('/'));
+  mkdirSync(dirname(path), { recursive: true });
+  const frames = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `\t    ${(0x400000 + i * 16).toString(16)} some::namespace::Function${i}<with::template::Args>::method+0x1 (/usr/bin/app)\n`
+  ).reverse();
+  const fd = openSync(path, 'w');
+  try {
+    let batch = '';
+    for (let i = 0; i < samples; i++) {
+      batch += `app 100/100 [00${i % 8}] ${usToSeconds(1000_000_000 + i * 1000)}: cycles: \n`;
+      batch += `\t    4ff000 leaf${i % 500}+0x1 (/usr/bin/app)\n`;
+      batch += frames.slice(60 - (30 + (i % 30))).join('') + '\n';
+      if (batch.length > 4 << 20) {
+        writeSync(fd, batch, null, 'latin1');
+        batch = '';
+      }
+    }
+    writeSync(fd, batch, null, 'latin1');
+  } finally {
+    closeSync(fd);
+  }
+  return statSync(path).size;
 }

@@ -3,13 +3,11 @@
  * --parse-wait-ms, a 503 "parsing" with the progress and Retry-After, while the parse goes on; the retry gets the
  * answer. Only the query's own profiles count, and the sidecar's own deadline stays under the proxy's by default.
  */
-import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { configHelp, ConfigError, loadConfig } from '../../sidecar/config';
 import { ParseProgress, parsingMessage, watchParses } from '../../sidecar/http/parse-wait';
 import { Sidecar } from '../../sidecar/serve';
 import { SidecarProcess, spawnSidecar } from '../../sidecar/testing/spawn-sidecar';
-import { getJson, perfScript, ProfileFolder, startTestSidecar, usToSeconds } from './harness';
+import { getJson, perfScript, ProfileFolder, startTestSidecar, writeBigProfile } from './harness';
 
 jest.setTimeout(90_000);
 
@@ -17,37 +15,6 @@ const BIG = 'big/2026-11-17T09:30:00Z.perf';
 const SMALL = 'small/2026-11-17T09:30:00Z.perf';
 /** Grafana's data proxy timeout by default ([dataproxy] timeout, GF_DATAPROXY_TIMEOUT), ms. */
 const DATA_PROXY_TIMEOUT_MS = 30_000;
-
-/**
- * ~150 MB of perf script (36 000 samples, 31–61 frames each; over a second to parse here), written in batches so the
- * test neither holds it as one string nor takes long to make it.
- */
-function writeBigProfile(folder: ProfileFolder, key: string): number {
-  const path = join(folder.root, ...key.split('/'));
-  mkdirSync(dirname(path), { recursive: true });
-  const frames = Array.from(
-    { length: 60 },
-    (_, i) =>
-      `\t    ${(0x400000 + i * 16).toString(16)} some::namespace::Function${i}<with::template::Args>::method+0x1 (/usr/bin/app)\n`
-  ).reverse();
-  const fd = openSync(path, 'w');
-  try {
-    let batch = '';
-    for (let i = 0; i < 36_000; i++) {
-      batch += `app 100/100 [00${i % 8}] ${usToSeconds(1000_000_000 + i * 1000)}: cycles: \n`;
-      batch += `\t    4ff000 leaf${i % 500}+0x1 (/usr/bin/app)\n`;
-      batch += frames.slice(60 - (30 + (i % 30))).join('') + '\n';
-      if (batch.length > 4 << 20) {
-        writeSync(fd, batch, null, 'latin1');
-        batch = '';
-      }
-    }
-    writeSync(fd, batch, null, 'latin1');
-  } finally {
-    closeSync(fd);
-  }
-  return statSync(path).size;
-}
 
 const heatmapUrl = (base: string, key: string) => `${base}/api/v1/heatmap?profile=${encodeURIComponent(key)}`;
 
@@ -60,7 +27,7 @@ async function metric(base: string, name: string): Promise<number> {
 const folder = new ProfileFolder();
 let bigSize = 0;
 beforeAll(() => {
-  bigSize = writeBigProfile(folder, BIG);
+  bigSize = writeBigProfile(folder, BIG, 36_000);
   folder.write(SMALL, perfScript([{ time: '1000.000000', stack: ['main', 'small'] }]));
 });
 afterAll(() => folder.dispose());

@@ -94,13 +94,7 @@ export class LocalDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOp
     if (type === 'profiles' || type === 'annotations') {
       throw new QueryError('profile tables and annotations come from the sidecar, not from a file opened here');
     }
-    const ids = list(params.profile);
-    if (ids.length > 0 && ids.some((id) => id !== this.profile.id)) {
-      throw new QueryError(`no such profile here: ${ids.find((id) => id !== this.profile.id)}`);
-    }
-    const from = Number(params.from);
-    const to = Number(params.to);
-    this.checkOverlap(from, to);
+    const { from, to } = this.rangeOf(params);
     const filter = filterOf(params);
     const weight: WeightMode = params.weight === 'period' ? 'period' : 'samples';
 
@@ -158,13 +152,7 @@ export class LocalDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOp
     const { params } = buildRequest({ ...query, queryType: 'flamegraph', baseline: 'none' }, range, (text) =>
       this.interpolate(text, scopedVars)
     );
-    const ids = list(params.profile);
-    if (ids.length > 0 && ids.some((id) => id !== this.profile.id)) {
-      throw new QueryError(`no such profile here: ${ids.find((id) => id !== this.profile.id)}`);
-    }
-    const from = Number(params.from);
-    const to = Number(params.to);
-    this.checkOverlap(from, to);
+    const { from, to } = this.rangeOf(params);
     const text = foldedText(
       foldStacks(this.profile.store, {
         filter: filterOf(params),
@@ -201,6 +189,18 @@ export class LocalDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOp
   private nsRange(fromMs: number, toMs: number) {
     const start = this.profile.anchor.startEpochMs;
     return { fromNs: (fromMs - start) * 1e6, toNs: (toMs - start) * 1e6 };
+  }
+
+  /** The query's range, once it names this profile (or none) and overlaps it. */
+  private rangeOf(params: Record<string, string | string[]>): { from: number; to: number } {
+    const ids = list(params.profile);
+    if (ids.length > 0 && ids.some((id) => id !== this.profile.id)) {
+      throw new QueryError(`no such profile here: ${ids.find((id) => id !== this.profile.id)}`);
+    }
+    const from = Number(params.from);
+    const to = Number(params.to);
+    this.checkOverlap(from, to);
+    return { from, to };
   }
 
   /** As the sidecar: a range that misses the profile is an error that says where the profile is. */
