@@ -5,6 +5,7 @@
  * the big number arrays an importer names, which are read from the bytes (json-arrays.ts). The longest string V8
  * makes is 2^29 − 24 characters, so a larger input is refused as soon as it passes that, with a sentence.
  */
+import { ChunkBuffer } from './import-kit/chunk-buffer';
 import { ImportError } from './import-error';
 import { findNumberArrays, NumberArray } from './json-arrays';
 
@@ -12,24 +13,24 @@ import { findNumberArrays, NumberArray } from './json-arrays';
 export const MAX_JSON_BYTES = 2 ** 29 - 24;
 
 export class JsonInput {
-  private chunks: Uint8Array[] = [];
-  bytes = 0;
+  private readonly chunks = new ChunkBuffer();
+
+  get bytes(): number {
+    return this.chunks.bytes;
+  }
 
   /** `what` names the input in messages ("the .cpuprofile"). */
   constructor(private readonly what: string) {}
 
   push(chunk: Uint8Array) {
     if (this.bytes + chunk.length > MAX_JSON_BYTES) {
-      this.chunks = [];
+      this.chunks.clear();
       throw new ImportError(
         `${this.what} is larger than 512 MiB, and a JSON profile is read as one JavaScript string, which V8 caps at 512 MiB`,
         'too-large'
       );
     }
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.bytes += chunk.length;
-    }
+    this.chunks.push(chunk);
   }
 
   /**
@@ -40,7 +41,7 @@ export class JsonInput {
     if (this.bytes === 0) {
       throw new ImportError(`${this.what} is empty`);
     }
-    const bytes = this.joined();
+    const bytes = this.chunks.take();
     const arrays = numberKeys.length > 0 ? findNumberArrays(bytes, numberKeys) : [];
     const decoder = new TextDecoder('utf-8');
     let value: unknown;
@@ -56,22 +57,6 @@ export class JsonInput {
       (value as Record<string, unknown>)[array.key] = array.values;
     }
     return value;
-  }
-
-  /** Every chunk in one buffer; the chunks are let go so their memory can be reclaimed while the text is parsed. */
-  private joined(): Uint8Array {
-    const chunks = this.chunks;
-    this.chunks = [];
-    if (chunks.length === 1) {
-      return chunks[0];
-    }
-    const all = new Uint8Array(this.bytes);
-    let at = 0;
-    for (let i = 0; i < chunks.length; i++) {
-      all.set(chunks[i], at);
-      at += chunks[i].length;
-    }
-    return all;
   }
 }
 

@@ -10,6 +10,7 @@
  * short gives what its whole fields hold, with warnings.
  */
 import { StoreBuilder } from '../builder';
+import { ChunkBuffer } from '../import-kit/chunk-buffer';
 import { eventIdOf, threadIdOf } from '../import-kit/names';
 import { splitSeconds } from '../import-kit/time';
 import { WarningTally } from '../import-kit/warnings';
@@ -19,19 +20,15 @@ import { decodeNflxprofile, NflxNode, NflxProfile, present } from './decode';
 import { NflxFrames } from './node-frames';
 
 export class NflxprofileParser implements ProfileParser {
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
+  private readonly chunks = new ChunkBuffer();
   private readonly warnings = new WarningTally();
 
   get bytesRead(): number {
-    return this.bytes;
+    return this.chunks.bytes;
   }
 
   push(chunk: Uint8Array): void {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.bytes += chunk.length;
-    }
+    this.chunks.push(chunk);
   }
 
   noteTruncated(message: string): void {
@@ -39,10 +36,10 @@ export class NflxprofileParser implements ProfileParser {
   }
 
   finish(): ProfileStore {
-    const decoded = decodeNflxprofile(this.joined());
+    const decoded = decodeNflxprofile(this.chunks.take());
     const b = new StoreBuilder();
     b.format = 'nflxprofile';
-    b.bytesRead = this.bytes;
+    b.bytesRead = this.chunks.bytes;
     if (decoded.droppedBytes > 0) {
       this.warnings.fact(
         'truncated',
@@ -54,21 +51,6 @@ export class NflxprofileParser implements ProfileParser {
     }
     addSamples(b, decoded.profile, this.warnings);
     return this.warnings.applyTo(b.finish());
-  }
-
-  private joined(): Uint8Array {
-    const chunks = this.chunks;
-    this.chunks = [];
-    if (chunks.length === 1) {
-      return chunks[0];
-    }
-    const all = new Uint8Array(this.bytes);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
   }
 }
 
