@@ -475,7 +475,7 @@ describe('the viewer page', () => {
     // Downloads: the graph as a standalone SVG named after the profile and the range, and the slice as folded stacks.
     const [svgDownload] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'SVG' }).click(),
+      page.getByRole('button', { name: 'SVG', exact: true }).click(),
     ]);
     expect(svgDownload.suggestedFilename()).toBe(
       'flamegraph-svc_2026-11-17T09_30_00Z-20261117T093003.240Z-20261117T093003.300Z.svg'
@@ -489,7 +489,7 @@ describe('the viewer page', () => {
     expect(svg).toMatch(/<style[^>]*>[^<]*font-family/);
     const [foldedDownload] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Folded' }).click(),
+      page.getByRole('button', { name: 'Folded', exact: true }).click(),
     ]);
     // Lossless, from the sidecar's /api/v1/folded for the slice (not rebuilt from the drawn tree): the thread is the
     // root frame, as FlameGraph folds it, and the file is named after the profile and the range.
