@@ -35,18 +35,22 @@ export interface Selection {
   end: Cell;
 }
 
-export type FrameKind =
-  | 'user'
-  | 'kernel'
-  | 'jit'
-  | 'inlined'
+/** Every kind a flame-graph node can have (the data source's `kind` field); anything else is read as user code. */
+export const FRAME_KINDS = [
+  'user',
+  'kernel',
+  'jit',
+  'inlined',
   // Language runtimes (V8 / Node profiles): their own code, third-party packages, the GC, V8's "(program)".
-  | 'runtime'
-  | 'library'
-  | 'gc'
-  | 'program'
-  | 'thread'
-  | 'root';
+  'runtime',
+  'library',
+  'gc',
+  'program',
+  'thread',
+  'root',
+] as const;
+
+export type FrameKind = (typeof FRAME_KINDS)[number];
 
 /** A flame-graph node: the tree the canvas view, the table and the sandwich read. */
 export interface FlameNode {

@@ -10,6 +10,7 @@
  *   perf-script   anything else (its parser says what it could not read)
  */
 import { ProfileFormat } from './store';
+import { stringEnd } from './json-arrays';
 
 export const DETECT_WINDOWS: readonly number[] = [4096, 65536, 1 << 20];
 
@@ -117,18 +118,6 @@ function jsonObjectFormat(buf: Uint8Array, start: number): ProfileFormat | undef
     }
   }
   return undefined;
-}
-
-/** Index of the quote closing a JSON string that starts at `p`, or -1 when it runs past the buffer. */
-function stringEnd(buf: Uint8Array, p: number): number {
-  for (; p < buf.length; p++) {
-    if (buf[p] === 0x5c /* \ */) {
-      p++;
-    } else if (buf[p] === 0x22) {
-      return p;
-    }
-  }
-  return -1;
 }
 
 function asciiKey(buf: Uint8Array, start: number, end: number): string {

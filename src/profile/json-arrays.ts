@@ -164,7 +164,8 @@ function skipWhitespace(buf: Uint8Array, p: number): number {
   return p;
 }
 
-function stringEnd(buf: Uint8Array, p: number): number {
+/** Index of the quote closing a JSON string whose text starts at `p`, or -1 when it runs past the buffer. */
+export function stringEnd(buf: Uint8Array, p: number): number {
   for (; p < buf.length; p++) {
     if (buf[p] === 0x5c /* \ */) {
       p++;

@@ -1,4 +1,4 @@
-import { FrameKind } from '../model';
+import { FRAME_KINDS, FrameKind } from '../model';
 import {
   contrastRatio,
   DIFF_NEUTRAL,
@@ -12,18 +12,7 @@ import {
   nameHash,
 } from './colors';
 
-const KINDS: FrameKind[] = [
-  'user',
-  'kernel',
-  'jit',
-  'inlined',
-  'runtime',
-  'library',
-  'gc',
-  'program',
-  'thread',
-  'root',
-];
+const KINDS: readonly FrameKind[] = FRAME_KINDS;
 const NAMES = [
   '',
   'a',

@@ -3,20 +3,9 @@
  * folded stacks. Pure (no DOM, no d3).
  */
 import { DataFrame, Field, FieldType } from '@grafana/data';
-import { FlameNode, FrameKind } from '../model';
+import { FlameNode, FRAME_KINDS, FrameKind } from '../model';
 
-const KINDS: ReadonlySet<string> = new Set<FrameKind>([
-  'user',
-  'kernel',
-  'jit',
-  'inlined',
-  'runtime',
-  'library',
-  'gc',
-  'program',
-  'thread',
-  'root',
-]);
+const KINDS: ReadonlySet<string> = new Set<FrameKind>(FRAME_KINDS);
 
 /**
  * The flame-graph frame (Grafana's nested set: rows in depth-first order, `level` 0 for the root) as a tree. Fields
