@@ -153,11 +153,14 @@ describe('a profile recorded with node --cpu-prof', () => {
       expect(mine.length).toBeLessThanOrEqual(1.1 * atMost + 2);
       expect(mine.length).toBeGreaterThanOrEqual(5);
       // The cells the burst's interval touches: the heat map counts exactly the non-idle samples there, and most
-      // of those are the burst's own (the rest: a GC, the timer that started it).
+      // of those are the burst's own. The rest lie in the cells' margins outside the burst or are V8's own work
+      // (a GC, the timer that started it, `(program)`): never the other phase's `spin`. How many there are depends
+      // on the machine's load (CI saw 43 of 56), so the share asked for is a majority, not a fixed ratio.
       const [from, to] = cellBounds(heat, [span[0], span[1]]);
       const busy = all.filter((i) => at(i) >= from && at(i) < to && !isIdleSample(store, i));
       expect(cellsSum(heat, [span[0], span[1]])).toBe(busy.length);
-      expect(mine.length).toBeGreaterThanOrEqual(0.8 * busy.length);
+      expect(mine.length).toBeGreaterThan(0.5 * busy.length);
+      expect(busy.filter((i) => sampleFrameNames(store, i).some(isSpin))).toEqual([]);
     }
     const burst = store.frames.name.indexOf('burst index.js:3');
     expect(store.frames.kind[burst]).toBe(FrameKind.Library);
