@@ -5,7 +5,7 @@
  */
 import { css } from '@emotion/css';
 import { GrafanaTheme2, TimeRange } from '@grafana/data';
-import { locationService } from '@grafana/runtime';
+import { getTemplateSrv, locationService } from '@grafana/runtime';
 import {
   Button,
   Combobox,
@@ -26,15 +26,18 @@ import { ProfileEntry } from '../datasource/types';
 import { HeatmapPalette } from '../panel/model';
 import { DEFAULT_OPTIONS } from '../panel/options';
 import { selectionParam } from '../panel/selection-url';
+import { Dashboard, dashboardOf, dashboardRange } from './dashboard';
 import { DropZone, OpeningState } from './DropZone';
 import { describeFailure, Failure } from './failure';
 import { dropGrafanaFontFaces } from './icons';
 import { LocalDataSource, localEntry, localSettings } from './local/local-datasource';
 import { openProfileFile } from './local/open-file';
 import { FailureMessage, PANEL_ID, PanelArea, Waiting } from './PanelArea';
+import { EditableOptions, PanelOptions } from './PanelOptions';
 import { LocalSource, ProfilePicker } from './ProfilePicker';
+import { RepeatedPanels } from './RepeatedPanels';
 import { fitRange, formatSpan, Range, sameRange, shiftRange, zoomOutRange } from './range';
-import { HostDataSourceSrv } from './runtime';
+import { HostDataSourceSrv, HostTemplateSrv } from './runtime';
 import { knownSpan, resolveSpan, SIDECAR_UID, viewable } from './sidecar';
 import { hostTheme, ThemeMode, useThemeMode } from './theme';
 import { Source, sourceKey, toTimeRange, useHeatmap } from './useHeatmap';
@@ -64,6 +67,8 @@ interface View {
   source: Source;
   /** Undefined while the profile's span is being found (the sidecar parses it). */
   range?: Range;
+  /** A dashboard's repeated panel instead of one profile (`?prefix=…&repeat=…`). */
+  dashboard?: Dashboard;
 }
 
 const PALETTE_OPTIONS: Array<{ label: string; value: HeatmapPalette; description: string }> = [
@@ -96,6 +101,11 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
   const [rows, setRows] = useState(initial.rows ?? DEFAULT_ROWS);
   const [palette, setPalette] = useState<HeatmapPalette>(initial.palette ?? 'flamescope');
   const [timeZone, setTimeZone] = useState(initial.timeZone ?? 'browser');
+  const [panelOptions, setPanelOptions] = useState<EditableOptions>(() => ({
+    split: initial.split ?? DEFAULT_OPTIONS.split,
+    inverted: initial.inverted ?? DEFAULT_OPTIONS.inverted,
+    maxNodes: initial.maxNodes ?? DEFAULT_OPTIONS.maxNodes,
+  }));
   const [history, setHistory] = useState<Range[]>([]);
   const [opening, setOpening] = useState<OpeningState>();
   const [openFailure, setOpenFailure] = useState<Failure>();
@@ -139,11 +149,27 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
     );
   }, []);
 
-  // Opening: the profile and range in the address, else the catalog's first profile over its span.
+  // Opening: a dashboard's repeated panel, or the profile and range in the address, else the catalog's first
+  // profile over its span.
   useEffect(() => {
     sidecar.listProfiles('').then(
       (entries) => {
         setCatalog(entries);
+        const dashboard = dashboardOf(initial, entries);
+        if (dashboard) {
+          // The dashboard's variables, as Grafana's template service has them: the repeated one with every value.
+          const others = (initial.variables ?? []).filter((v) => v.name !== dashboard.variable);
+          (getTemplateSrv() as HostTemplateSrv).setVariables([
+            ...others,
+            { name: dashboard.variable, value: dashboard.values },
+          ]);
+          const range =
+            initial.from !== undefined && initial.to !== undefined
+              ? { from: initial.from, to: initial.to }
+              : dashboardRange(dashboard, entries);
+          setView({ source: { uid: SIDECAR_UID, id: '' }, range, dashboard });
+          return;
+        }
         const id = initial.profile ?? viewable(entries)[0]?.id;
         if (id) {
           const range =
@@ -163,7 +189,9 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
   const maxColumns = Math.min(4000, Math.max(200, Math.ceil((width - PLOT_MARGIN_PX) / 200) * 200));
 
   const heatmap = useHeatmap(
-    view?.range ? { source: view.source, range: view.range, rows, maxColumns, timeZone, attempt: retries } : undefined
+    view?.range && !view.dashboard
+      ? { source: view.source, range: view.range, rows, maxColumns, timeZone, attempt: retries }
+      : undefined
   );
 
   // While a profile is being parsed, the catalog shows progress: poll it.
@@ -202,18 +230,33 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
     lastSource.current = key;
     const fromSidecar = view.source.uid === SIDECAR_UID;
     const params: Record<string, string | undefined> = urlParams({
-      profile: fromSidecar ? view.source.id : undefined,
+      profile: fromSidecar && !view.dashboard ? view.source.id : undefined,
       from: fromSidecar ? view.range?.from : undefined,
       to: fromSidecar ? view.range?.to : undefined,
       rows,
       palette,
       timeZone,
+      ...panelOptions,
     });
     if (changed) {
-      params[selectionParam(PANEL_ID)] = undefined;
+      // A new profile starts without a selection: the panel's keys (tagged ones of repeated copies too) go.
+      const key = selectionParam(PANEL_ID);
+      for (const name of Object.keys(locationService.getSearchObject())) {
+        if (name === key || name.startsWith(`${key}-`)) {
+          params[name] = undefined;
+        }
+      }
+    }
+    if (!view.dashboard) {
+      // Out of the dashboard mode: its query and variables leave the address.
+      for (const name of Object.keys(locationService.getSearchObject())) {
+        if (name === 'prefix' || name === 'repeat' || name.startsWith('var-')) {
+          params[name] = undefined;
+        }
+      }
     }
     locationService.partial(params, true);
-  }, [view, rows, palette, timeZone]);
+  }, [view, rows, palette, timeZone, panelOptions]);
 
   const setRange = useCallback(
     (range: Range) => {
@@ -285,16 +328,16 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
     [dataSources]
   );
 
-  const title = local ? local.profile.fileName : view?.source.id;
+  const title = local
+    ? local.profile.fileName
+    : view?.dashboard
+      ? `${view.dashboard.prefix} by ${view.dashboard.variable}`
+      : view?.source.id;
   useEffect(() => {
     document.title = title ? `${title} · FlameScope` : 'FlameScope';
   }, [title]);
 
-  const options = useMemo(
-    () => ({ ...DEFAULT_OPTIONS, palette, maxNodes: initial.maxNodes ?? DEFAULT_OPTIONS.maxNodes }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [palette]
-  );
+  const options = useMemo(() => ({ ...DEFAULT_OPTIONS, palette, ...panelOptions }), [palette, panelOptions]);
   const timeRange: TimeRange | undefined = view?.range ? toTimeRange(view.range) : undefined;
 
   let placeholder: ReactNode;
@@ -334,6 +377,8 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
         )}
       </FailureMessage>
     );
+  } else if (view.dashboard && (!view.range || view.dashboard.values.length === 0)) {
+    placeholder = <EmptyDashboard dashboard={view.dashboard} />;
   } else if (!view.range) {
     placeholder = <Waiting>{parsingText(view.source.id, entry)}</Waiting>;
   } else if (!heatmap.hasFrame && heatmap.loading && entry?.status === 'parsing' && !heatmap.parsing?.progress.length) {
@@ -405,20 +450,35 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
             notices={heatmap.frame?.meta?.notices}
           />
           <div className={styles.spacer} />
+          <PanelOptions value={panelOptions} onChange={setPanelOptions} />
           <DropZone opening={opening} onFile={(f) => void openFile(f)} />
         </div>
       </header>
-      <PanelArea
-        heatmap={heatmap}
-        range={view?.range}
-        options={options}
-        timeZone={timeZone}
-        panelKey={view ? sourceKey(view.source) : ''}
-        placeholder={placeholder}
-        onChangeTimeRange={setRange}
-        onFit={span || view?.source.uid === SIDECAR_UID ? fit : undefined}
-        onRetry={() => setRetries((n) => n + 1)}
-      />
+      {view?.dashboard && view.range && !placeholder ? (
+        <RepeatedPanels
+          {...view.dashboard}
+          range={view.range}
+          rows={rows}
+          maxColumns={maxColumns}
+          options={options}
+          timeZone={timeZone}
+          attempt={retries}
+          onChangeTimeRange={setRange}
+          onRetry={() => setRetries((n) => n + 1)}
+        />
+      ) : (
+        <PanelArea
+          heatmap={heatmap}
+          range={view?.range}
+          options={options}
+          timeZone={timeZone}
+          panelKey={view ? sourceKey(view.source) : ''}
+          placeholder={placeholder}
+          onChangeTimeRange={setRange}
+          onFit={span || view?.source.uid === SIDECAR_UID ? fit : undefined}
+          onRetry={() => setRetries((n) => n + 1)}
+        />
+      )}
     </div>
   );
 }
@@ -510,6 +570,21 @@ function Help() {
         time. Click a frame to zoom into it, search to highlight, download it as SVG or folded stacks.
       </p>
       <p>Open your own profile by dropping a perf script file anywhere on the page: it is parsed in this browser.</p>
+    </div>
+  );
+}
+
+function EmptyDashboard({ dashboard }: { dashboard: Dashboard }) {
+  const styles = useStyles2(getStyles);
+  const { prefix, variable, values } = dashboard;
+  return (
+    <div className={styles.empty} data-testid="flamescope-empty">
+      <h2>No profiles to repeat the panel over</h2>
+      <p>
+        {values.length === 0
+          ? `The link repeats the panel by $${variable} but gives it no values (var-${variable}=…), and the catalog has no folders to take them from.`
+          : `No profile in the catalog is under ${prefix} for ${values.join(', ')}: check the prefix and the values of $${variable}, or give the time range in the link (from, to).`}
+      </p>
     </div>
   );
 }

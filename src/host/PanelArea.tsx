@@ -4,6 +4,7 @@
  */
 import { css } from '@emotion/css';
 import { EventBusSrv, GrafanaTheme2, PanelProps } from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
 import { Alert, Button, LoadingBar, Spinner, Stack, useStyles2 } from '@grafana/ui';
 import React, { ReactNode, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { FlameScopePanel } from '../panel/FlameScopePanel';
@@ -36,15 +37,53 @@ export function PanelArea(props: Props) {
   const styles = useStyles2(getStyles);
   const ref = useRef<HTMLDivElement>(null);
   const size = useElementSize(ref);
-  const eventBus = useMemo(() => new EventBusSrv(), []);
   const width = Math.max(0, size.width - 2 * PADDING);
   const height = Math.max(0, size.height - 2 * PADDING);
 
-  let content: ReactNode;
-  if (placeholder) {
-    content = placeholder;
-  } else if ((heatmap.hasFrame || (heatmap.parsing?.progress.length ?? 0) > 0) && range && width > 0 && height > 0) {
-    // With a heat map, or — as in a dashboard — with the data source's "parsing" frame, which the panel shows.
+  return (
+    <main className={styles.area} ref={ref} data-testid="flamescope-panel-area">
+      {heatmap.loading && heatmap.hasFrame && width > 0 && (
+        <div className={styles.loadingBar}>
+          <LoadingBar width={size.width} />
+        </div>
+      )}
+      <div className={styles.inner} style={{ padding: PADDING }}>
+        {placeholder ?? (
+          <HostedPanel
+            heatmap={heatmap}
+            range={range}
+            options={options}
+            timeZone={timeZone}
+            panelKey={panelKey}
+            width={width}
+            height={height}
+            onChangeTimeRange={onChangeTimeRange}
+            onFit={onFit}
+            onRetry={onRetry}
+          />
+        )}
+      </div>
+    </main>
+  );
+}
+
+interface HostedPanelProps extends Omit<Props, 'placeholder'> {
+  width: number;
+  height: number;
+  title?: string;
+}
+
+/**
+ * The FlameScope panel as a dashboard renders it — with a heat map, or with the data source's "parsing" frame, which
+ * the panel shows — or what the page is doing or what went wrong. `replaceVariables` is Grafana's: the template
+ * service with the panel's own scoped variables (a repeated panel's `$host`).
+ */
+export function HostedPanel(props: HostedPanelProps) {
+  const { heatmap, range, options, timeZone, panelKey, width, height, title, onChangeTimeRange, onFit, onRetry } =
+    props;
+  const eventBus = useMemo(() => new EventBusSrv(), []);
+  if ((heatmap.hasFrame || (heatmap.parsing?.progress.length ?? 0) > 0) && range && width > 0 && height > 0) {
+    const scopedVars = heatmap.data.request?.scopedVars;
     const panelProps: PanelProps<FlameScopeOptions> = {
       id: PANEL_ID,
       data: heatmap.data,
@@ -56,32 +95,20 @@ export function PanelArea(props: Props) {
       height,
       fieldConfig: { defaults: {}, overrides: [] },
       renderCounter: 0,
-      title: 'FlameScope',
+      title: title ?? 'FlameScope',
       eventBus,
       onOptionsChange: () => {},
       onFieldConfigChange: () => {},
-      replaceVariables: (text) => text,
+      replaceVariables: (text, vars, format) =>
+        getTemplateSrv().replace(text, { ...scopedVars, ...vars }, format as string | undefined),
       onChangeTimeRange: (r) => onChangeTimeRange({ from: r.from, to: r.to }),
     };
-    content = <FlameScopePanel key={panelKey} {...panelProps} />;
-  } else if (heatmap.failure && !heatmap.loading) {
-    content = <FailureMessage failure={heatmap.failure} onFit={onFit} onRetry={onRetry} />;
-  } else {
-    content = <Waiting>{heatmap.parsing ? sentence(heatmap.parsing.notice) : 'Drawing the heat map…'}</Waiting>;
+    return <FlameScopePanel key={panelKey} {...panelProps} />;
   }
-
-  return (
-    <main className={styles.area} ref={ref} data-testid="flamescope-panel-area">
-      {heatmap.loading && heatmap.hasFrame && width > 0 && (
-        <div className={styles.loadingBar}>
-          <LoadingBar width={size.width} />
-        </div>
-      )}
-      <div className={styles.inner} style={{ padding: PADDING }}>
-        {content}
-      </div>
-    </main>
-  );
+  if (heatmap.failure && !heatmap.loading) {
+    return <FailureMessage failure={heatmap.failure} onFit={onFit} onRetry={onRetry} />;
+  }
+  return <Waiting>{heatmap.parsing ? sentence(heatmap.parsing.notice) : 'Drawing the heat map…'}</Waiting>;
 }
 
 export function Waiting({ children }: { children: ReactNode }) {
@@ -133,7 +160,7 @@ export function FailureMessage({
   );
 }
 
-function useElementSize(ref: React.RefObject<HTMLElement>): { width: number; height: number } {
+export function useElementSize(ref: React.RefObject<HTMLElement>): { width: number; height: number } {
   const [size, setSize] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
     const el = ref.current;

@@ -1,4 +1,4 @@
-import { readUrlState, urlParams } from './url-state';
+import { readUrlState, repeatValues, urlParams } from './url-state';
 
 describe('the address', () => {
   it('reads the profile, the range, rows, palette and time zone', () => {
@@ -41,10 +41,49 @@ describe('the address', () => {
       rows: undefined,
       palette: undefined,
       tz: undefined,
+      split: undefined,
+      icicle: undefined,
+      maxNodes: undefined,
     });
-    const back = readUrlState(
-      urlParams({ profile: 'p', from: 1000, to: 2000, rows: 99, palette: 'enhanced', timeZone: 'utc' })
-    );
-    expect(back).toEqual({ profile: 'p', from: 1000, to: 2000, rows: 99, palette: 'enhanced', timeZone: 'utc' });
+    expect(urlParams({ split: 0.55, inverted: false, maxNodes: 5000 })).toMatchObject({
+      split: undefined,
+      icicle: undefined,
+      maxNodes: undefined,
+    });
+    const state = {
+      profile: 'p',
+      from: 1000,
+      to: 2000,
+      rows: 99,
+      palette: 'enhanced' as const,
+      timeZone: 'utc',
+      split: 0.3,
+      inverted: true,
+      maxNodes: 20000,
+    };
+    expect(readUrlState(urlParams(state))).toEqual(state);
+    expect(readUrlState({ split: '0.9', icicle: 'yes', maxNodes: '5' })).toEqual({});
+  });
+
+  it("reads a dashboard's link: a prefix query, Grafana's var-<name> variables and the variable to repeat by", () => {
+    const state = readUrlState({
+      prefix: '$host/',
+      'var-host': ['api-1', 'api-2', 'api-1'],
+      'var-env': 'prod',
+      'var-empty': '',
+      repeat: 'host',
+    });
+    expect(state).toEqual({
+      prefix: '$host/',
+      variables: [
+        { name: 'host', value: ['api-1', 'api-2', 'api-1'] },
+        { name: 'env', value: 'prod' },
+      ],
+      repeat: 'host',
+    });
+    expect(repeatValues(state)).toEqual(['api-1', 'api-2']);
+    expect(repeatValues({ ...state, repeat: 'env' })).toEqual(['prod']);
+    expect(repeatValues({ ...state, repeat: 'region' })).toEqual([]);
+    expect(readUrlState({ repeat: 'host; drop' }).repeat).toBeUndefined();
   });
 });

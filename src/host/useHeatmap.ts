@@ -14,6 +14,7 @@ import {
   dateTime,
   LoadingState,
   PanelData,
+  ScopedVars,
   TimeRange,
 } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
@@ -48,6 +49,13 @@ export interface HeatmapRequest {
   timeZone: string;
   /** Bumped to run the same query again (Try again). */
   attempt?: number;
+  /**
+   * Instead of the source's profile: every profile under this prefix (may hold $variables), as a dashboard panel's
+   * query does.
+   */
+  prefix?: string;
+  /** A repeated panel's own variables (`{host: {text, value}}`), passed with the query as Grafana's runner does. */
+  scopedVars?: ScopedVars;
 }
 
 export interface HeatmapState {
@@ -77,11 +85,12 @@ export function sourceKey(source: Source): string {
   return `${source.uid}::${source.id}`;
 }
 
-export function heatmapQuery(source: Source, rows: number, maxColumns: number, type: string): FlameScopeQuery {
+export function heatmapQuery(request: HeatmapRequest, type: string): FlameScopeQuery {
+  const { source, rows, maxColumns, prefix } = request;
   return {
     refId: 'A',
     queryType: 'heatmap',
-    profiles: [source.id],
+    ...(prefix !== undefined ? { prefix } : { profiles: [source.id] }),
     rows,
     maxColumns,
     datasource: { uid: source.uid, type },
@@ -102,14 +111,15 @@ function dataRequest(
   query: FlameScopeQuery | undefined,
   range: Range,
   timeZone: string,
-  startTime: number
+  startTime: number,
+  scopedVars: ScopedVars = {}
 ): DataQueryRequest<FlameScopeQuery> {
   return {
     requestId: 'flamescope-host',
     interval: '1s',
     intervalMs: 1000,
     range: toTimeRange(range),
-    scopedVars: {},
+    scopedVars,
     targets: query ? [query] : [],
     timezone: timeZone,
     app: CoreApp.Unknown,
@@ -137,7 +147,15 @@ function afterResponse(
 export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
   const [result, setResult] = useState<Result | undefined>();
   const key = request
-    ? JSON.stringify([sourceKey(request.source), request.range, request.rows, request.maxColumns, request.attempt ?? 0])
+    ? JSON.stringify([
+        sourceKey(request.source),
+        request.range,
+        request.rows,
+        request.maxColumns,
+        request.attempt ?? 0,
+        request.prefix,
+        request.scopedVars,
+      ])
     : '';
 
   useEffect(() => {
@@ -150,7 +168,7 @@ export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
     const base = { key, sourceKey: sourceKey(request.source), range: request.range, startTime };
     const fail = (query: FlameScopeQuery, e: unknown) =>
       setResult({ ...base, query, state: LoadingState.Error, series: [], failure: describeFailure(e) });
-    let query = heatmapQuery(request.source, request.rows, request.maxColumns, '');
+    let query = heatmapQuery(request, '');
     getDataSourceSrv()
       .get(request.source.uid)
       .then((api) => {
@@ -158,9 +176,10 @@ export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
           return;
         }
         const ds = api as unknown as ProfileDataSource;
-        query = heatmapQuery(request.source, request.rows, request.maxColumns, ds.type);
+        query = heatmapQuery(request, ds.type);
         const next = { ...base, query };
-        subscription = from(ds.query(dataRequest(query, request.range, request.timeZone, startTime))).subscribe({
+        const dsRequest = dataRequest(query, request.range, request.timeZone, startTime, request.scopedVars);
+        subscription = from(ds.query(dsRequest)).subscribe({
           next: (response) => setResult((previous) => afterResponse(previous, next, response)),
           error: (e: unknown) => fail(query, e),
         });
@@ -178,8 +197,7 @@ export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
     const loading = request !== undefined && (!current || current.state === LoadingState.Loading);
     const own = result && request && result.sourceKey === sourceKey(request.source) ? result : undefined;
     const range = own?.range ?? request?.range ?? { from: 0, to: 1 };
-    const query =
-      own?.query ?? (request ? heatmapQuery(request.source, request.rows, request.maxColumns, '') : undefined);
+    const query = own?.query ?? (request ? heatmapQuery(request, '') : undefined);
     const failure = current?.failure;
     const series = own?.series ?? [];
     const frame = series.find(isHeatmapFrame);
@@ -187,7 +205,7 @@ export function useHeatmap(request: HeatmapRequest | undefined): HeatmapState {
       state: loading ? LoadingState.Loading : failure ? LoadingState.Error : LoadingState.Done,
       series,
       timeRange: toTimeRange(range),
-      request: dataRequest(query, range, request?.timeZone ?? 'browser', own?.startTime ?? 0),
+      request: dataRequest(query, range, request?.timeZone ?? 'browser', own?.startTime ?? 0, request?.scopedVars),
       errors: failure ? [{ message: failure.message, refId: 'A' }] : undefined,
     };
     const parsing = current ? parsingOf(series) : undefined;

@@ -27,6 +27,7 @@ import {
 import { baseQuery, Compare, fetchFoldedSlice, useFlameGraph } from './useFlameGraph';
 import { isWaitingForParse, useParseProgress } from './useParseProgress';
 import { parsingOf } from '../datasource/parsing-frame';
+import { usePropOverride } from './usePropOverride';
 
 type Props = PanelProps<FlameScopeOptions>;
 
@@ -61,12 +62,9 @@ export function FlameScopePanel(props: Props) {
   const [previous, setPrevious] = useState<{ fromMs: number; toMs: number } | undefined>();
   const [compare, setCompare] = useState<Compare>('none');
   // Typed search and dragged split last until the panel's options change them (editing the panel applies at once).
-  const [searchState, setSearchState] = useState<{ option?: string; value: string } | undefined>();
-  const search = searchState && searchState.option === options.search ? searchState.value : (options.search ?? '');
-  const setSearch = (value: string) => setSearchState({ option: options.search, value });
-  const [splitState, setSplitState] = useState<{ option: number; value: number } | undefined>();
-  const split = splitState && splitState.option === options.split ? splitState.value : options.split;
-  const setSplit = (next: (s: number) => number) => setSplitState({ option: options.split, value: next(split) });
+  const [search, setSearch] = usePropOverride(options.search ?? '');
+  const [split, setSplitValue] = usePropOverride(options.split);
+  const setSplit = (next: (s: number) => number) => setSplitValue(next(split));
   const flameView = useRef<FlameGraphHandle>(null);
   // "Show all" for a zoom: the frame to load in full, for the slice it was asked on.
   const [detail, setDetail] = useState<{ fromMs: number; toMs: number; path: string[] } | undefined>();

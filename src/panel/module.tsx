@@ -1,14 +1,13 @@
 import { PanelPlugin } from '@grafana/data';
 import { FlameScopePanel } from './FlameScopePanel';
-import { DEFAULT_OPTIONS, FlameScopeOptions } from './options';
+import { DEFAULT_OPTIONS, FlameScopeOptions, OPTION_TEXTS } from './options';
 
 export const plugin = new PanelPlugin<FlameScopeOptions>(FlameScopePanel).setPanelOptions((builder) =>
   builder
     .addRadio({
       path: 'palette',
-      name: 'Heat-map colours',
-      description:
-        "FlameScope's white → red; enhanced shows counts of 1–2 in blue (single-threaded work); or a colour scheme",
+      name: OPTION_TEXTS.palette.name,
+      description: OPTION_TEXTS.palette.description,
       defaultValue: DEFAULT_OPTIONS.palette,
       settings: {
         options: [
@@ -20,16 +19,16 @@ export const plugin = new PanelPlugin<FlameScopeOptions>(FlameScopePanel).setPan
     })
     .addSliderInput({
       path: 'split',
-      name: 'Flame-graph share of the height',
+      name: OPTION_TEXTS.split.name,
       defaultValue: DEFAULT_OPTIONS.split,
-      settings: { min: 0.2, max: 0.8, step: 0.05 },
+      settings: { min: OPTION_TEXTS.split.min, max: OPTION_TEXTS.split.max, step: OPTION_TEXTS.split.step },
     })
-    .addBooleanSwitch({ path: 'inverted', name: 'Icicle (root at the top)', defaultValue: DEFAULT_OPTIONS.inverted })
+    .addBooleanSwitch({ path: 'inverted', name: OPTION_TEXTS.inverted.name, defaultValue: DEFAULT_OPTIONS.inverted })
     .addNumberInput({
       path: 'maxNodes',
-      name: 'Flame-graph nodes',
-      description: 'At most this many frames; smaller ones merge into their parent',
+      name: OPTION_TEXTS.maxNodes.name,
+      description: OPTION_TEXTS.maxNodes.description,
       defaultValue: DEFAULT_OPTIONS.maxNodes,
-      settings: { min: 100, max: 100000, integer: true },
+      settings: { min: OPTION_TEXTS.maxNodes.min, max: OPTION_TEXTS.maxNodes.max, integer: true },
     })
 );

@@ -18,3 +18,20 @@ export const DEFAULT_OPTIONS: FlameScopeOptions = {
   inverted: false,
   maxNodes: 5000,
 };
+
+/** The options' names, help and bounds, shared by the panel editor (module.tsx) and the viewer's options. */
+export const OPTION_TEXTS = {
+  palette: {
+    name: 'Heat-map colours',
+    description:
+      "FlameScope's white → red; enhanced shows counts of 1–2 in blue (single-threaded work); or a colour scheme",
+  },
+  split: { name: 'Flame-graph share of the height', min: 0.2, max: 0.8, step: 0.05 },
+  inverted: { name: 'Icicle (root at the top)' },
+  maxNodes: {
+    name: 'Flame-graph nodes',
+    description: 'At most this many frames; smaller ones merge into their parent',
+    min: 100,
+    max: 100000,
+  },
+} as const;

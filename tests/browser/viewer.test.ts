@@ -17,6 +17,7 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium } from '../../sidecar/testing/chromium';
 import { spawnSidecar, SidecarProcess } from '../../sidecar/testing/spawn-sidecar';
 import { ProfileFolder, steadyProfileWithBurst } from '../helpers/profile-folder';
+import { at, drag, eventually, FLAME_CANVAS, flamePainted, pageUrl } from '../helpers/viewer-page';
 
 jest.setTimeout(30_000);
 
@@ -119,19 +120,6 @@ async function heatmapBox(page: Page) {
   return box;
 }
 
-/** The page position of an instant (x) and an offset within its second (y, ms; 0 at the bottom). */
-function at(
-  box: { x: number; y: number; width: number; height: number },
-  range: { from: number; to: number },
-  t: number,
-  offsetMs: number
-) {
-  return {
-    x: box.x + ((t - range.from) / (range.to - range.from)) * box.width,
-    y: box.y + box.height * (1 - offsetMs / 1000),
-  };
-}
-
 /** The colour drawn at a point of the cells canvas, as [r, g, b]. */
 async function pixel(page: Page, point: { x: number; y: number }): Promise<number[]> {
   return page.evaluate(({ x, y }) => {
@@ -164,22 +152,6 @@ async function waitForPixel(
 
 const isRed = ([r, g, b]: number[]) => r > 200 && g < 100 && b < 100;
 
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-  await page.mouse.move(to.x, to.y, { steps: 4 });
-  await page.mouse.up();
-}
-
-/**
- * The page's address as the page sees it. (page.url() follows history.replaceState through protocol events, so it
- * can lag behind right after one.)
- */
-async function pageUrl(page: Page): Promise<URL> {
-  return new URL(await page.evaluate(() => location.href));
-}
-
 /** The panel's selection in the address (`flamescope-<panel id>=<from>~<to>`) becomes [from, to). */
 async function expectSelection(page: Page, from: number, to: number): Promise<void> {
   const want = `${from}~${to}`;
@@ -189,25 +161,8 @@ async function expectSelection(page: Page, from: number, to: number): Promise<vo
   expect((await pageUrl(page)).searchParams.get('flamescope-1')).toBe(want);
 }
 
-/** The flame graph's canvas (the focusable one; an overlay canvas for outlines sits on it). */
-const FLAME_CANVAS = '[data-testid="flamescope-flamegraph"] canvas[role="application"]';
 /** Search matches are filled with this (colors.ts HIGHLIGHT_COLOR). */
 const MAGENTA = [238, 90, 238];
-
-/** Waits until the flame graph has painted (data-frames-drawn > 0), a graph of `frames` frames if given. */
-async function flamePainted(page: Page, frames?: number): Promise<void> {
-  await page.waitForFunction(
-    ({ selector, n }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(selector);
-      return (
-        !!canvas &&
-        Number(canvas.dataset.framesDrawn) > 0 &&
-        (n === undefined || (canvas.getAttribute('aria-label') ?? '').startsWith(`Flame graph, ${n} frames`))
-      );
-    },
-    { selector: FLAME_CANVAS, n: frames }
-  );
-}
 
 interface FlamePixels {
   /** The canvas's box on the page and its backing store's size. */
@@ -285,17 +240,6 @@ async function searchFlame(page: Page, term: string): Promise<string> {
     term
   );
   return (await matches.textContent()) ?? '';
-}
-
-/** Polls until `check` holds (Playwright's own expect is not jest's). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) {
-      throw new Error(`still not true after ${timeoutMs} ms: ${check.toString()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function textMatches(page: Page, selector: string, pattern: RegExp): Promise<void> {

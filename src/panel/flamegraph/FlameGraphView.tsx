@@ -48,6 +48,7 @@ import {
 import { FlameCanvas, frameRect, makeFills, Palette, ROW_HEIGHT } from './render';
 import { FLAMEGRAPH_TEST_ID, flameGraphSvg } from './svg-export';
 import { SCREEN_READER_ONLY } from './a11y-styles';
+import { usePropOverride } from '../usePropOverride';
 
 export interface FlameGraphViewProps {
   root: FlameNode;
@@ -129,10 +130,8 @@ export const FlameGraphView = forwardRef<FlameGraphHandle, FlameGraphViewProps>(
   const kinds = useMemo(() => kindsIn(layout), [layout]);
 
   // Local choices (typed search, flipped orientation) last until the matching prop changes.
-  const [typed, setTyped] = useState<{ prop?: string; value: string } | null>(null);
-  const term = typed && typed.prop === search ? typed.value : (search ?? '');
-  const [flipped, setFlipped] = useState<{ prop: boolean; value: boolean } | null>(null);
-  const isInverted = flipped && flipped.prop === inverted ? flipped.value : inverted;
+  const [term, setTyped] = usePropOverride(search ?? '');
+  const [isInverted, setFlipped] = usePropOverride(inverted);
 
   // The search runs once typing pauses; clearing it is immediate.
   const [settled, setSettled] = useState(term);
@@ -311,7 +310,7 @@ export const FlameGraphView = forwardRef<FlameGraphHandle, FlameGraphViewProps>(
   );
 
   const changeTerm = (value: string) => {
-    setTyped({ prop: search, value });
+    setTyped(value);
     onSearchChange?.(value);
   };
 
@@ -525,12 +524,7 @@ export const FlameGraphView = forwardRef<FlameGraphHandle, FlameGraphViewProps>(
             {matchesText(found.count, found.percent)}
           </span>
         )}
-        <RadioButtonGroup
-          size="sm"
-          options={ORIENTATIONS}
-          value={isInverted}
-          onChange={(value) => setFlipped({ prop: inverted, value })}
-        />
+        <RadioButtonGroup size="sm" options={ORIENTATIONS} value={isInverted} onChange={setFlipped} />
         <Button
           size="sm"
           variant="secondary"
