@@ -1,9 +1,11 @@
 /**
  * FlameScope's subsecond-offset heat map: column = whole second since floor(first sample), row = which 1/rows slice
  * of that second (row 0 = offset [0, 1/rows) s, the bottom), cell = samples (or period) in it. Integer arithmetic on
- * exact nanosecond times, so a sample at 11.25 s lands in column 11, row 12 of 50, every time.
+ * exact nanosecond times, so a sample at 11.25 s lands in column 11, row 12 of 50, every time. Trace slices count
+ * busy 10-ms ticks per thread (busy-ticks.ts).
  */
 import { contextMask, SampleFilter, WeightMode } from './filter';
+import { tickRepeats } from './busy-ticks';
 import { ProfileStore, sampleRange, untimedReason } from './store';
 
 export const DEFAULT_ROWS = 50;
@@ -64,6 +66,7 @@ export function computeHeatmap(store: ProfileStore, options: HeatmapOptions = {}
   const mask = contextMask(store, options);
   const [first, last] = sampleRange(store, firstColumn * NS_PER_SEC, endColumn * NS_PER_SEC);
   const weights = options.weight === 'period' ? store.weight : null;
+  const repeats = weights === null ? tickRepeats(store) : undefined;
   const time = store.time;
   const ctx = store.context;
   let total = 0;
@@ -74,7 +77,7 @@ export function computeHeatmap(store: ProfileStore, options: HeatmapOptions = {}
     const t = time[i];
     const second = Math.floor(t / NS_PER_SEC);
     const row = Math.floor((rows * (t - second * NS_PER_SEC)) / NS_PER_SEC);
-    const w = weights === null ? 1 : weights[i];
+    const w = weights !== null ? weights[i] : repeats !== undefined && repeats(i) ? 0 : 1;
     counts[(second - firstColumn) * rows + row] += w;
     total += w;
   }

@@ -4,6 +4,7 @@
  * grid, so continuous captures stitch into one heat map.
  */
 import { contextMask, SampleFilter, WeightMode } from './filter';
+import { tickRepeats } from './busy-ticks';
 import { MAX_ROWS } from './heatmap';
 import { ProfileStore, sampleRange, wallMsToNs } from './store';
 
@@ -69,6 +70,7 @@ export function addToWallGrid(
   markCovered(grid, startEpochMs + store.time[0] / 1e6, startEpochMs + store.time[store.sampleCount - 1] / 1e6, range);
   const mask = contextMask(store, filter);
   const weights = weight === 'period' ? store.weight : null;
+  const repeats = weights === null ? tickRepeats(store) : undefined;
   const { rows, secondsPerColumn, firstSecond, counts } = grid;
   const columns = grid.columns;
   let added = 0;
@@ -83,7 +85,7 @@ export function addToWallGrid(
       continue;
     }
     const row = Math.min(rows - 1, Math.floor((rows * (ms - second * 1000)) / 1000));
-    const w = weights === null ? 1 : weights[i];
+    const w = weights !== null ? weights[i] : repeats !== undefined && repeats(i) ? 0 : 1;
     counts[column * rows + row] += w;
     added += w;
   }

@@ -8,6 +8,7 @@
  * clock. The bytes are split into events as they arrive (json-splitter.ts), so a trace is never one string.
  */
 import { StoreBuilder } from '../builder';
+import { SLICES_EVENT } from '../busy-ticks';
 import { ImportError } from '../import-error';
 import { eventIdOf } from '../import-kit/names';
 import { WarningTally } from '../import-kit/warnings';
@@ -76,7 +77,7 @@ export class ChromeTraceParser implements ProfileParser {
     } else if (this.samples.count > 0) {
       this.samples.emit(this.eventId('samples'));
     } else if (this.durations.count > 0) {
-      this.durations.emit(this.eventId('slices'));
+      this.durations.emit(this.eventId(SLICES_EVENT));
     }
     anchorWallClock(this.b.header, startEpochMs(this.metadata), this.firstTs);
     return this.warnings.applyTo(this.b.finish());

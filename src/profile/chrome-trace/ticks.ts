@@ -8,8 +8,7 @@
  *    are 10 or 20 ms at 100 or 50 rows — weighs each stack by exactly the µs it was open inside the range;
  *  - by sample count, a stack counts the ticks it was open in; a tick in which the thread had an open root slice
  *    holds at least one sample, and exactly one when one stack filled it. A thread's busy ticks are the distinct
- *    (thread, tick start) pairs among its samples. (Counting each busy tick once in a heat map whatever the number
- *    of stacks in it would need a per-sample count beside the weight, which the store does not have.)
+ *    (thread, tick start) pairs among its samples: what a heat map by count shows (busy-ticks.ts), once each.
  *  - a slice shorter than a tick still shows, in the tick it ran in; zero-length slices weigh nothing and vanish.
  */
 import { StoreBuilder } from '../builder';

@@ -5,7 +5,7 @@
  * snapshots have none (Hermes, simultaneous anonymous calls). Ticks and µs of the real traces are computed here from
  * the events: the union of each thread's slices.
  */
-import { computeFlameGraph, computeHeatmap, ProfileStore } from '../../../src/profile';
+import { addToWallGrid, computeFlameGraph, computeHeatmap, createWallGrid, ProfileStore } from '../../../src/profile';
 import { TICK_US } from '../../../src/profile/chrome-trace/ticks';
 import { sampleFrameNames } from '../../helpers/profile-views';
 import { chromeBytes, chromeJson, parseTrace, parseTraceFixture, sampleMicros, threadOf } from './helpers';
@@ -247,17 +247,42 @@ describe('the ticks of a real trace read for its slices', () => {
     }
   });
 
-  it('puts each tick in its heat-map cell: µs by weight, (tick, stack) pairs by count', () => {
+  it('puts each tick in its heat-map cell: µs by weight; by count, the threads busy in it (FlameScope’s 100 Hz rule)', () => {
     const heatmap = computeHeatmap(store, { rows: 100, weight: 'period' });
+    const byCount = computeHeatmap(store, { rows: 100 });
     const startUs = store.startSec * 1e6;
+    let ticksWithSeveralStacks = 0;
     for (let c = 0; c < heatmap.columns; c++) {
       for (let r = 0; r < heatmap.rows; r++) {
         const from = startUs + c * 1e6 + r * TICK_US;
         const expected = [...busy.values()].reduce((sum, iv) => sum + overlap(iv, from, from + TICK_US), 0);
         expect(heatmap.counts[c * heatmap.rows + r]).toBe(expected);
+        const busyThreads = [...busy.values()].filter((iv) => overlap(iv, from, from + TICK_US) > 0).length;
+        expect(byCount.counts[c * heatmap.rows + r]).toBe(busyThreads);
+        const samplesInTick = Array.from({ length: store.sampleCount }, (_, i) => sampleMicros(store, i)).filter(
+          (us) => us === from
+        ).length;
+        ticksWithSeveralStacks += samplesInTick > busyThreads ? 1 : 0;
       }
     }
-    expect(computeHeatmap(store, { rows: 100 }).total).toBe(store.sampleCount);
+    // The busy (thread, tick) pairs, once each, though some ticks hold several stacks of one thread.
+    expect(byCount.total).toBe(94);
+    expect(store.sampleCount).toBeGreaterThan(94);
+    expect(ticksWithSeveralStacks).toBeGreaterThan(0);
+  });
+
+  it('counts busy ticks on the wall clock too, and per thread when filtered', () => {
+    const grid = createWallGrid(0, 1e13, 100, 1e5);
+    expect(addToWallGrid(grid, store, 0, { fromMs: 0, toMs: 1e13 }, {})).toBe(94);
+    const [key, intervals] = [...busy].find(([, iv]) => iv.length > 0)!;
+    const [pid, tid] = key.split('/').map(Number);
+    const ticks = new Set<number>();
+    for (const [a, b] of intervals) {
+      for (let k = Math.floor(a / TICK_US); k * TICK_US < b; k++) {
+        ticks.add(k);
+      }
+    }
+    expect(computeHeatmap(store, { rows: 100, pid, tid }).total).toBe(ticks.size);
   });
 });
 
