@@ -3,7 +3,7 @@
  * expectation is computed here from the trace's own JSON (its chunks' samples, deltas and nodes), not from the
  * importer: samples per thread, per leaf function, times, idle, thread names, the wall-clock anchor.
  */
-import { computeFlameGraph, computeHeatmap, FrameKind, ImportError } from '../../../src/profile';
+import { computeFlameGraph, computeHeatmap, FrameKind, ImportError, parseProfile } from '../../../src/profile';
 import { sampleFrameNames } from '../../helpers/profile-views';
 import {
   chromeBytes,
@@ -241,6 +241,44 @@ describe('Chrome 141: profile events without args.data', () => {
     const known = raws.flatMap((r) => r.samples.filter((id) => complete(r, id)));
     expect(store.sampleCount).toBe(known.length);
     expect(store.sampleCount).toBe(400);
+  });
+});
+
+describe('Chrome before 66: one CpuProfile event holding a whole .cpuprofile', () => {
+  // No recording of that era is in the shared data: this is Chrome 65's own saved profile put in the event Chrome
+  // 64 wrote at the end of a recording (an instant `CpuProfile` with args.data.cpuProfile, nodes with `children`).
+  const raw = chromeJson('Chrome-65-simple.cpuprofile') as { startTime: number; samples: number[] };
+  const trace = {
+    traceEvents: [
+      { pid: 7, tid: 9, ts: 0, ph: 'M', name: 'thread_name', args: { name: 'CrRendererMain' } },
+      {
+        pid: 7,
+        tid: 9,
+        ts: raw.startTime,
+        ph: 'I',
+        cat: 'disabled-by-default-devtools.timeline',
+        name: 'CpuProfile',
+        args: { data: { cpuProfile: raw } },
+      },
+    ],
+  };
+  const store = parseTrace(new TextEncoder().encode(JSON.stringify(trace)));
+  const alone = parseProfile(chromeBytes('Chrome-65-simple.cpuprofile'));
+
+  it('reads as the same profile opened alone: every sample at the same µs, the same leaf counts', () => {
+    expect(store.format).toBe('chrome-trace');
+    expect(store.sampleCount).toBe(raw.samples.length);
+    expect(store.sampleCount).toBe(alone.sampleCount);
+    const times = (s: typeof store) => Array.from({ length: s.sampleCount }, (_, i) => sampleMicros(s, i));
+    expect(times(store)).toEqual(times(alone));
+    expect(samplesByLeaf(store)).toEqual(samplesByLeaf(alone));
+  });
+
+  it('puts the samples on the event’s thread, named from thread_name', () => {
+    expect(store.threads.count).toBe(1);
+    expect(store.threads.comm[0]).toBe('CrRendererMain');
+    expect(store.threads.pid[0]).toBe(7);
+    expect(store.threads.tid[0]).toBe(9);
   });
 });
 

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { computeFlameGraph, FlameGraph, ImportError, ProfileStore } from '../../../src/profile';
 import { createNflxprofileParser } from '../../../src/profile/nflxprofile/importer';
 import { processFrame } from '../../../src/profile/nflxprofile/node-frames';
+import { NflxNode, NflxProfile } from '../../../src/profile/nflxprofile/decode';
+import { NFLXPROFILE_SCHEMA } from '../../../src/profile/nflxprofile/schema.generated';
+import { Root } from 'protobufjs/light';
+import { sampleFrameNames } from '../../helpers/profile-views';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'nflxprofile');
 const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'nodejs1.nflxprofile')));
@@ -117,6 +121,64 @@ describe('nodejs1.nflxprofile', () => {
       file: '',
       kind: 0,
     });
+  });
+});
+
+describe('old nflxprofiles: a tree of nodes, each one frame, linked by parent or by children', () => {
+  // No such file is in the shared data: these are the fixture's own samples re-encoded the old way (one node per
+  // frame of a call tree, node 0 its root), so each sample must read as the same stack as in the fixture.
+  const type = Root.fromJSON(NFLXPROFILE_SCHEMA as never).lookupType('nflxprofile.Profile');
+  const fixture = type.toObject(type.decode(bytes), { longs: Number }) as NflxProfile;
+  const original = parse(bytes);
+
+  function asTree(link: 'parent' | 'children', cycle = false): Uint8Array {
+    const nodes: Record<number, NflxNode> = { 0: { function_name: 'root', children: [] } };
+    const childOf = new Map<string, number>();
+    const leafOf = (id: number): number => {
+      let at = 0;
+      for (const frame of fixture.nodes![id].stack ?? []) {
+        const key = `${at}\u0000${frame.function_name}\u0000${frame.libtype}`;
+        let next = childOf.get(key);
+        if (next === undefined) {
+          next = Object.keys(nodes).length;
+          childOf.set(key, next);
+          nodes[next] = { function_name: frame.function_name, libtype: frame.libtype, file: frame.file };
+          if (link === 'parent') {
+            nodes[next].parent = at;
+          } else {
+            (nodes[at].children ??= []).push(next);
+          }
+        }
+        at = next;
+      }
+      return at;
+    };
+    const samples = fixture.samples!.map(leafOf);
+    if (cycle) {
+      nodes[1].parent = samples[0]; // the first frame under the root now hangs below a leaf
+    }
+    const { params, ...rest } = fixture;
+    void params;
+    return type.encode(type.fromObject({ ...rest, nodes, samples, title: 'node' })).finish();
+  }
+
+  const stacks = (store: ProfileStore) =>
+    Array.from({ length: store.sampleCount }, (_, i) => sampleFrameNames(store, i).join(';'));
+
+  it('reads every sample as the same stack as the fixture, by parent links and by children lists', () => {
+    expect(original.sampleCount).toBe(6);
+    for (const link of ['parent', 'children'] as const) {
+      const store = parse(asTree(link));
+      expect(stacks(store)).toEqual(stacks(original));
+      expect(Array.from(store.time)).toEqual(Array.from(original.time));
+      expect(store.warnings).toEqual([]);
+    }
+  });
+
+  it('drops the samples of a node whose parent links loop, with a warning, and keeps the rest', () => {
+    const store = parse(asTree('parent', true));
+    expect(store.sampleCount).toBeLessThan(6);
+    expect(store.warnings.some((w) => w.code === 'bad-node')).toBe(true);
   });
 });
 
