@@ -92,16 +92,19 @@ export class CpuProfiles {
       }
       let t = Number.isFinite(p.startTime) ? p.startTime : p.firstChunkTs;
       const thread = this.threads.builderId(this.b, p.thread);
-      const stacks = new Map<number, number>();
+      // A sample's node → its store context (stack, thread, event), made on first use: one lookup a sample.
+      const contexts = new Map<number, number>();
+      this.b.reserve(this.b.sampleCount + p.samples.length);
       for (let i = 0; i < p.samples.length; i++) {
         t += p.deltas.data[i];
         const node = p.samples.data[i];
-        let stack = stacks.get(node);
-        if (stack === undefined) {
-          stack = this.stackOf(p, node, scratch);
-          stacks.set(node, stack);
+        let context = contexts.get(node);
+        if (context === undefined) {
+          const stack = this.stackOf(p, node, scratch);
+          context = stack < 0 ? -1 : this.b.contextId(stack, thread, -1, event);
+          contexts.set(node, context);
         }
-        if (stack < 0) {
+        if (context < 0) {
           this.warnings.note(
             'bad-sample',
             'samples of nodes missing from their profile, or below a missing node (dropped)'
@@ -113,7 +116,7 @@ export class CpuProfiles {
           continue;
         }
         splitMicros(t, time);
-        this.b.addSample(time.sec, time.nsec, stack, thread, -1, event, 1);
+        this.b.addContextSample(time.sec, time.nsec, context, 1);
         this.sampleCount++;
       }
     }
