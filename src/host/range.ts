@@ -1,4 +1,6 @@
 /** Time-range arithmetic for the page's time controls. Pure. */
+import { wholeSecondsSpan } from '../panel/time-span';
+
 export interface Range {
   from: number;
   to: number;
@@ -6,8 +8,7 @@ export interface Range {
 
 /** Whole seconds covering a profile's samples (first and last sample, epoch ms): the heat map's natural range. */
 export function fitRange(firstMs: number, lastMs: number): Range {
-  const from = Math.floor(firstMs / 1000) * 1000;
-  return { from, to: Math.max(from + 1000, Math.floor(lastMs / 1000) * 1000 + 1000) };
+  return wholeSecondsSpan(firstMs, lastMs);
 }
 
 /** Moved by half its length, as Grafana's time picker arrows do (direction -1 back, +1 forward). */

@@ -310,7 +310,7 @@ describe('FlameScopePanel', () => {
     expect(screen.queryByTestId('flamescope-flamegraph')).not.toBeInTheDocument();
   });
 
-  it("fits the dashboard to the profiles' span", () => {
+  it("fits the dashboard to the profiles' span in whole seconds, as the viewer first opens a profile", () => {
     const p = props();
     p.data.series[0].meta = {
       ...p.data.series[0].meta,
@@ -318,7 +318,46 @@ describe('FlameScopePanel', () => {
     };
     render(<FlameScopePanel {...p} />);
     fireEvent.click(screen.getByRole('button', { name: /Fit to profile/ }));
-    expect(p.onChangeTimeRange).toHaveBeenCalledWith({ from: START + 250, to: START + 9991 });
+    expect(p.onChangeTimeRange).toHaveBeenCalledWith({ from: START, to: START + 10_000 });
+  });
+
+  it('copies a link to the selection and says "Copied"', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const execCommand = jest.fn(() => true);
+    Object.defineProperty(document, 'execCommand', { configurable: true, value: execCommand });
+    render(<FlameScopePanel {...props()} />);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /^Link/ })));
+    expect(execCommand).toHaveBeenCalledWith('copy');
+    expect(await screen.findByText('Copied')).toBeInTheDocument();
+  });
+
+  it('for a file opened in the browser, offers no link that would open another profile, and says why', async () => {
+    search['flamescope-4'] = `${START + 3240}~${START + 3300}`;
+    const p = props();
+    p.data.series[0].meta = { ...p.data.series[0].meta, custom: { localFile: 'out.perf' } };
+    render(<FlameScopePanel {...p} />);
+    const link = screen.getByRole('button', { name: /^Link/ });
+    // Grafana's Button keeps a disabled button focusable (aria-disabled) so its tooltip can say why.
+    expect(link).toHaveAttribute('aria-disabled', 'true');
+    const execCommand = jest.fn(() => true);
+    Object.defineProperty(document, 'execCommand', { configurable: true, value: execCommand });
+    fireEvent.click(link);
+    expect(execCommand).not.toHaveBeenCalled();
+    await act(async () => fireEvent.focus(link));
+    expect(await screen.findByText(/A link cannot include out\.perf/)).toBeInTheDocument();
+  });
+
+  it("speaks of the dashboard in Grafana and of the time range in the viewer (its boot data's edition)", async () => {
+    const { config } = jest.requireActual('@grafana/runtime');
+    const { hostWords } = await import('./host-words');
+    const edition = config.buildInfo.edition;
+    expect(hostWords().zoomTooltip).toMatch(/dashboard's time range/);
+    config.buildInfo.edition = 'FlameScope';
+    try {
+      expect(Object.values(hostWords()).join(' ')).not.toMatch(/dashboard/);
+    } finally {
+      config.buildInfo.edition = edition;
+    }
   });
 
   it('while the query waits with no figures yet, says it is loading rather than asking for a query', () => {

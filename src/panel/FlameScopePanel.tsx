@@ -6,7 +6,7 @@
 import { css } from '@emotion/css';
 import { DataHoverClearEvent, DataHoverEvent, GrafanaTheme2, PanelProps } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { Alert, Button, Icon, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import { Alert, Button, ClipboardButton, Icon, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
 import React, { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { FlameGraphArea } from './flamegraph/FlameGraphArea';
 import { FlameGraphHandle } from './flamegraph/FlameGraphView';
@@ -28,6 +28,8 @@ import { baseQuery, Compare, fetchFoldedSlice, useFlameGraph } from './useFlameG
 import { isWaitingForParse, useParseProgress } from './useParseProgress';
 import { parsingOf } from '../datasource/parsing-frame';
 import { usePropOverride } from './usePropOverride';
+import { hostWords } from './host-words';
+import { wholeSecondsSpan } from './time-span';
 
 type Props = PanelProps<FlameScopeOptions>;
 
@@ -46,6 +48,9 @@ export function FlameScopePanel(props: Props) {
   // Still coming (the data source retries a parse by itself); once it gives up, its error is shown instead.
   const waiting = (data.errors ?? []).length === 0 && isWaitingForParse(data);
   const profileSpan = useMemo(() => spanOf(heatmapFrame?.meta?.custom?.profiles), [heatmapFrame]);
+  // A file opened in the viewer's browser: no link can reopen it.
+  const localFile = heatmapFrame?.meta?.custom?.localFile as string | undefined;
+  const words = hostWords();
 
   // The panel's own variables (a panel repeated by $host has its host here): its drill-down queries use them, and
   // its selection's URL key names what they stand for, so each copy keeps its own selection.
@@ -144,7 +149,7 @@ export function FlameScopePanel(props: Props) {
                 variant="secondary"
                 icon="search-plus"
                 onClick={() => onChangeTimeRange({ from: Math.floor(selection.fromMs), to: Math.ceil(selection.toMs) })}
-                tooltip="Set the dashboard's time range to the selection: every panel follows"
+                tooltip={words.zoomTooltip}
               >
                 Zoom to selection
               </Button>
@@ -191,15 +196,28 @@ export function FlameScopePanel(props: Props) {
               >
                 Folded
               </Button>
-              <Button
-                size="sm"
-                variant="secondary"
-                icon="share-alt"
-                onClick={() => navigator.clipboard?.writeText(window.location.href)}
-                tooltip="Copy a link to this dashboard with this selection"
-              >
-                Link
-              </Button>
+              {localFile ? (
+                // A link cannot carry a file opened in this browser: say so rather than copy one that opens another.
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  icon="share-alt"
+                  disabled
+                  tooltip={`A link cannot include ${localFile}: it was opened in this browser only. Put it in the sidecar's storage to share it.`}
+                >
+                  Link
+                </Button>
+              ) : (
+                <ClipboardButton
+                  size="sm"
+                  variant="secondary"
+                  icon="share-alt"
+                  getText={() => window.location.href}
+                  tooltip={words.linkTooltip}
+                >
+                  Link
+                </ClipboardButton>
+              )}
               <Button
                 size="sm"
                 variant="secondary"
@@ -218,7 +236,7 @@ export function FlameScopePanel(props: Props) {
               icon="arrows-h"
               fill="text"
               onClick={() => onChangeTimeRange(profileSpan)}
-              tooltip="Set the dashboard's time range to the span of the profiles shown"
+              tooltip={words.fitTooltip}
             >
               Fit to profile
             </Button>
@@ -233,6 +251,7 @@ export function FlameScopePanel(props: Props) {
         fromMs={timeRange.from.valueOf()}
         toMs={timeRange.to.valueOf()}
         palette={options.palette}
+        colorScale={options.colorScale}
         timeZone={timeZone}
         selection={selection}
         onSelect={select}
@@ -312,16 +331,17 @@ function baselineName(compare: Compare): string {
   return compare === 'previous' ? 'the previous selection' : 'the whole time range';
 }
 
-/** The wall-clock span covering the profiles a heat-map frame was made from (its meta.custom.profiles). */
+/**
+ * The whole seconds covering the profiles a heat-map frame was made from (its meta.custom.profiles): the range a
+ * profile opens at in the viewer, so "Fit to profile" goes back to it.
+ */
 export function spanOf(profiles: unknown): { from: number; to: number } | undefined {
   if (!Array.isArray(profiles) || profiles.length === 0) {
     return undefined;
   }
   const from = Math.min(...profiles.map((p) => Number(p?.from)));
   const to = Math.max(...profiles.map((p) => Number(p?.to)));
-  return Number.isFinite(from) && Number.isFinite(to) && to >= from
-    ? { from: Math.floor(from), to: Math.ceil(to) + 1 }
-    : undefined;
+  return Number.isFinite(from) && Number.isFinite(to) && to >= from ? wholeSecondsSpan(from, to) : undefined;
 }
 
 function ParsingProgress({ progress }: { progress: Array<{ id: string; bytesRead: number; totalBytes: number }> }) {

@@ -17,6 +17,13 @@ export const plugin = new PanelPlugin<FlameScopeOptions>(FlameScopePanel).setPan
         ],
       },
     })
+    .addRadio({
+      path: 'colorScale',
+      name: OPTION_TEXTS.colorScale.name,
+      description: OPTION_TEXTS.colorScale.description,
+      defaultValue: DEFAULT_OPTIONS.colorScale,
+      settings: { options: OPTION_TEXTS.colorScale.options.map((o) => ({ ...o })) },
+    })
     .addSliderInput({
       path: 'split',
       name: OPTION_TEXTS.split.name,

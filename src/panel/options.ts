@@ -1,8 +1,11 @@
 /** The panel's options (set in the panel editor) and the state it keeps (selection, search) for sharing. */
+import type { ColorScaleMode } from './heatmap/color-cap';
 import { HeatmapPalette } from './model';
 
 export interface FlameScopeOptions {
   palette: HeatmapPalette;
+  /** Where the colours top out: 'auto' caps an outlier at the 99th percentile; 'max' is FlameScope's scale. */
+  colorScale?: ColorScaleMode;
   /** Share of the panel's height given to the flame graph when a selection is open (0.2–0.8). */
   split: number;
   inverted: boolean;
@@ -14,6 +17,7 @@ export interface FlameScopeOptions {
 
 export const DEFAULT_OPTIONS: FlameScopeOptions = {
   palette: 'flamescope',
+  colorScale: 'auto',
   split: 0.55,
   inverted: false,
   maxNodes: 5000,
@@ -25,6 +29,15 @@ export const OPTION_TEXTS = {
     name: 'Heat-map colours',
     description:
       "FlameScope's white → red; enhanced shows counts of 1–2 in blue (single-threaded work); or a colour scheme",
+  },
+  colorScale: {
+    name: 'Colour scale',
+    description:
+      'Auto: when one cell is far busier than the rest, colours top out at the 99th percentile (the legend says so)',
+    options: [
+      { value: 'auto', label: 'Auto', description: 'Outliers capped at the 99th percentile' },
+      { value: 'max', label: 'To the busiest cell', description: "FlameScope's linear scale" },
+    ],
   },
   split: { name: 'Flame-graph share of the height', min: 0.2, max: 0.8, step: 0.05 },
   inverted: { name: 'Icicle (root at the top)' },

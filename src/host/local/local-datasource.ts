@@ -231,6 +231,8 @@ export class LocalDataSource extends DataSourceApi<FlameScopeQuery, FlameScopeOp
         ...custom,
         from,
         to,
+        // Opened in this browser only: the panel says a link cannot carry it.
+        localFile: p.fileName,
         profiles: [{ id: p.id, anchor: p.anchor, from: p.firstMs, to: p.lastMs }],
       },
     };

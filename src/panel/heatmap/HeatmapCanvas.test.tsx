@@ -65,14 +65,16 @@ const at = (column: number, row: number) => ({
   button: 0,
 });
 
+let rerenderWith: (size: Partial<typeof SIZE>) => void = () => undefined;
+
 function setup(selection?: Selection) {
   const recorders = installFakeContexts();
   const onSelect = jest.fn();
   const onHover = jest.fn();
-  render(
+  const element = (size = SIZE) => (
     <HeatmapCanvas
       grid={grid}
-      {...SIZE}
+      {...size}
       fromMs={START}
       toMs={START + 10_000}
       palette="flamescope"
@@ -83,6 +85,8 @@ function setup(selection?: Selection) {
       onHover={onHover}
     />
   );
+  const { rerender } = render(element());
+  rerenderWith = (size) => rerender(element({ ...SIZE, ...size }));
   const overlay = screen.getByTestId('flamescope-heatmap-overlay') as HTMLCanvasElement;
   jest.spyOn(overlay, 'getBoundingClientRect').mockReturnValue({
     ...RECT,
@@ -182,10 +186,64 @@ describe('HeatmapCanvas', () => {
     });
     expect(screen.getByTestId('flamescope-selection')).toHaveTextContent('09:30:03.240 – 09:30:03.300 (60 ms)');
     fireEvent.mouseMove(overlay, at(3, 2));
-    const tooltip = screen.getByText('2026-11-17T09:30:03.200+00:00').parentElement!;
-    expect(tooltip).toHaveTextContent('offset 200–300 ms');
-    expect(tooltip).toHaveTextContent('count 5');
+    const tooltip = screen.getByText('+3.2 s · 09:30:03.200–.300').parentElement!;
+    expect(tooltip).toHaveTextContent('5 samples (50 % of the busiest cell)');
     fireEvent.mouseMove(overlay, at(9, 0));
     expect(tooltip).toHaveTextContent('no profile covers this time');
+  });
+
+  it('hides the tooltip when the plot changes under a still pointer (a selection shrinks the heat map)', () => {
+    const { overlay } = setup();
+    fireEvent.mouseMove(overlay, at(3, 2));
+    const tooltip = screen.getByText('+3.2 s · 09:30:03.200–.300').parentElement!;
+    expect(tooltip.style.display).toBe('block');
+    // The same heat map, shorter: what the panel does when a selection opens the flame graph below.
+    rerenderWith({ height: SIZE.height - 40 });
+    expect(tooltip.style.display).toBe('none');
+    // The next move shows it again (near the top: the plot is 60 px tall now).
+    fireEvent.mouseMove(overlay, at(7, 9));
+    expect(tooltip.style.display).toBe('block');
+  });
+
+  it('caps the colours at the 99th percentile when one cell is an outlier, and says so in the legend', () => {
+    // 200 cells of 1–3 samples and one of 40.
+    const cellsList: Array<[number, number, number]> = [];
+    for (let c = 0; c < 20; c++) {
+      for (let r = 0; r < 10; r++) {
+        cellsList.push([c, r, 1 + ((c + r) % 3)]);
+      }
+    }
+    cellsList[55] = [5, 5, 40];
+    const busy = makeGrid(20, 10, cellsList);
+    installFakeContexts();
+    const { rerender } = render(
+      <HeatmapCanvas
+        grid={busy}
+        {...SIZE}
+        fromMs={START}
+        toMs={START + 20_000}
+        palette="flamescope"
+        timeZone="utc"
+        theme={theme}
+        onSelect={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId('flamescope-heatmap-legend-top')).toHaveTextContent('3+ samples');
+    expect(screen.getByText(/capped at the 99th percentile; the busiest cell has 40/)).toBeInTheDocument();
+    rerender(
+      <HeatmapCanvas
+        grid={busy}
+        {...SIZE}
+        fromMs={START}
+        toMs={START + 20_000}
+        palette="flamescope"
+        colorScale="max"
+        timeZone="utc"
+        theme={theme}
+        onSelect={jest.fn()}
+      />
+    );
+    expect(screen.getByTestId('flamescope-heatmap-legend-top')).toHaveTextContent('40 samples');
+    expect(screen.queryByText(/capped/)).not.toBeInTheDocument();
   });
 });

@@ -11,6 +11,7 @@ import { TimeZone } from '@grafana/schema';
 import { IconButton, useStyles2, useTheme2 } from '@grafana/ui';
 import React, { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Cell, HeatmapGrid, HeatmapPalette, Selection } from '../model';
+import { colorCap, ColorScaleMode } from './color-cap';
 import { colorScale, legendGradient, legendStops } from './colors';
 import { HeatmapDriver } from './driver';
 import { formatClock, formatCount, formatSelection, offsetTicks, timeTicks } from './format';
@@ -25,6 +26,7 @@ export interface HeatmapCanvasProps {
   fromMs: number;
   toMs: number;
   palette: HeatmapPalette;
+  colorScale?: ColorScaleMode;
   timeZone?: TimeZone;
   selection?: Selection;
   onSelect: (selection: Selection | undefined) => void;
@@ -32,6 +34,10 @@ export interface HeatmapCanvasProps {
   onHover?: (timeMs: number | undefined) => void;
   theme?: GrafanaTheme2;
 }
+
+/** A column at least this wide gets the note that its width is one second. */
+const WIDE_COLUMN_PX = 200;
+export const WIDE_COLUMN_NOTE = 'each column is one second; up the column is the time within it';
 
 /** Room around the plot (CSS px): selection line above; x axis and legend below; y axis on the left. */
 export const PLOT_INSETS = { top: 22, right: 8, bottom: 44, left: 44 };
@@ -45,7 +51,19 @@ export function plotSize(width: number, height: number): { width: number; height
 }
 
 export function HeatmapCanvas(props: HeatmapCanvasProps) {
-  const { grid, width, height, fromMs, toMs, palette, timeZone, selection, onSelect, onHover } = props;
+  const {
+    grid,
+    width,
+    height,
+    fromMs,
+    toMs,
+    palette,
+    colorScale: scaleMode,
+    timeZone,
+    selection,
+    onSelect,
+    onHover,
+  } = props;
   const contextTheme = useTheme2();
   const theme = props.theme ?? contextTheme;
   const styles = useStyles2(getStyles);
@@ -54,13 +72,17 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
     () => ({ x0: 0, y0: 0, width: plot.width, height: plot.height, fromMs, toMs }),
     [plot.width, plot.height, fromMs, toMs]
   );
-  const scale = useMemo(() => colorScale(palette, grid.max, theme), [palette, grid.max, theme]);
+  const cap = useMemo(() => colorCap(grid, scaleMode), [grid, scaleMode]);
+  const scale = useMemo(() => colorScale(palette, cap.value, theme), [palette, cap.value, theme]);
   const gradient = useMemo(
-    () => legendGradient(legendStops(palette, grid.max, theme), grid.max),
-    [palette, grid.max, theme]
+    () => legendGradient(legendStops(palette, cap.value, theme), cap.value),
+    [palette, cap.value, theme]
   );
   const xTicks = useMemo(() => timeTicks(fromMs, toMs, plot.width, timeZone), [fromMs, toMs, plot.width, timeZone]);
   const yTicks = useMemo(() => offsetTicks(plot.height), [plot.height]);
+  // Zoomed in, a column is hundreds of px wide: say that its width is one second and its height the time within it.
+  const columnPx = toMs > fromMs ? (plot.width * grid.columnMs) / (toMs - fromMs) : 0;
+  const wideColumns = columnPx >= WIDE_COLUMN_PX;
 
   // The committed selection: ours once made here, replaced whenever the `selection` prop changes range.
   const [committed, setCommitted] = useState<Selection | undefined>(selection);
@@ -112,9 +134,9 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
         <span className={styles.hint}>
           {pending
             ? `Start ${formatClock(selectionFromCells(grid, pending, pending).fromMs, timeZone)}: click the end (Esc cancels)`
-            : committed
-              ? ''
-              : 'Drag, or click a start and an end, to select'}
+            : [committed ? '' : 'Drag, or click a start and an end, to select', wideColumns ? WIDE_COLUMN_NOTE : '']
+                .filter(Boolean)
+                .join(' · ')}
         </span>
       </div>
 
@@ -158,7 +180,15 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
       <div className={styles.legend} style={{ paddingLeft: PLOT_INSETS.left }}>
         <span>0</span>
         <span className={styles.legendBar} style={{ background: gradient }} />
-        <span>{formatCount(grid.max)} samples</span>
+        <span data-testid="flamescope-heatmap-legend-top">
+          {formatCount(cap.value)}
+          {cap.capped ? '+' : ''} samples
+        </span>
+        {cap.capped && (
+          <span className={styles.legendNote}>
+            colours capped at the 99th percentile; the busiest cell has {formatCount(grid.max)}
+          </span>
+        )}
       </div>
     </div>
   );
@@ -249,6 +279,12 @@ const getStyles = (theme: GrafanaTheme2) => {
       fontVariantNumeric: 'tabular-nums',
     }),
     legend: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), height: 24, flex: 'none' }),
+    legendNote: css({
+      color: theme.colors.text.disabled,
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+    }),
     legendBar: css({
       width: 160,
       height: 10,

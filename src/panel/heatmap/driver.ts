@@ -7,8 +7,8 @@ import { GrafanaTheme2 } from '@grafana/data';
 import { TimeZone } from '@grafana/schema';
 import { Cell, HeatmapGrid, Selection } from '../model';
 import { drawCells, drawOverlay, Context2D } from './draw';
-import { cellAt, cellCount, cellRect, columnStart, Layout } from './grid';
-import { formatCount, formatIso } from './format';
+import { cellAt, cellRect, columnStart, Layout } from './grid';
+import { cellTooltip } from './format';
 import { Interaction } from './interaction';
 
 export interface DriverView {
@@ -95,6 +95,15 @@ export class HeatmapDriver {
 
   /** New props: redraws the cells if anything they depend on changed, and the overlay on the next frame. */
   update(view: DriverView, callbacks: DriverCallbacks): void {
+    if (this.view && !sameLayout(this.view.layout, view.layout)) {
+      // The plot moved or resized under a still pointer (a selection shrinks the heat map): the tooltip and hover
+      // would describe a cell no longer there. The next move shows them again.
+      this.pointer = undefined;
+      this.interaction.pointerLeave();
+      if (this.el) {
+        this.el.tooltip.style.display = 'none';
+      }
+    }
     this.view = view;
     this.callbacks = callbacks;
     this.interaction.setGrid(view.grid);
@@ -247,13 +256,7 @@ export class HeatmapDriver {
     const rowMs = 1000 / grid.rows;
     const timeMs = start + cell.row * rowMs;
     if (tooltip) {
-      const seconds = grid.columnMs / 1000;
-      const second = Math.floor(start / 1000);
-      const lines = [
-        formatIso(timeMs, timeZone),
-        `${seconds > 1 ? `seconds ${second}–${second + seconds - 1}` : `second ${second}`} · offset ${trimMs(cell.row * rowMs)}–${trimMs((cell.row + 1) * rowMs)} ms`,
-        grid.covered[cell.column] ? `count ${formatCount(cellCount(grid, cell))}` : 'no profile covers this time',
-      ];
+      const lines = cellTooltip(grid, cell, view.layout.fromMs, timeZone);
       tooltip.replaceChildren(
         ...lines.map((text) => {
           const div = document.createElement('div');
@@ -307,8 +310,4 @@ function sameLayout(a: Layout, b: Layout): boolean {
     a.fromMs === b.fromMs &&
     a.toMs === b.toMs
   );
-}
-
-function trimMs(ms: number): string {
-  return String(Number(ms.toFixed(1)));
 }

@@ -4,7 +4,7 @@
  */
 import { dateTimeForTimeZone, dateTimeFormat } from '@grafana/data';
 import { TimeZone } from '@grafana/schema';
-import { Selection } from '../model';
+import { Cell, HeatmapGrid, Selection } from '../model';
 
 export interface Tick {
   /** Epoch ms (x axis) or offset ms (y axis). */
@@ -18,10 +18,9 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** Whole seconds at least: a heat-map column is a second (or several), so a finer tick would promise a precision
+ * the x axis does not have (the offset within a second is the y axis). */
 const TIME_STEPS = [
-  100,
-  200,
-  500,
   SECOND,
   2 * SECOND,
   5 * SECOND,
@@ -87,8 +86,9 @@ export function formatCount(count: number): string {
 }
 
 /**
- * Time ticks for the dashboard's range over `width` px, at a round step (1 s, 5 s, 1 min, …) aligned to the time
- * zone's clock (so hourly ticks fall on the hour in zones with half-hour offsets).
+ * Time ticks for the dashboard's range over `width` px, at a round step of whole seconds (1 s, 5 s, 1 min, …) aligned
+ * to the time zone's clock (so hourly ticks fall on the hour in zones with half-hour offsets). Zoomed to a second or
+ * two, the ticks are the columns' edges, however wide.
  */
 export function timeTicks(fromMs: number, toMs: number, width: number, timeZone?: TimeZone): Tick[] {
   const span = toMs - fromMs;
@@ -97,16 +97,7 @@ export function timeTicks(fromMs: number, toMs: number, width: number, timeZone?
   }
   const step = TIME_STEPS.find((s) => (s / span) * width >= MIN_TICK_SPACING_PX) ?? TIME_STEPS[TIME_STEPS.length - 1];
   const offsetMs = dateTimeForTimeZone(timeZone, fromMs).utcOffset() * MINUTE;
-  const format =
-    step < SECOND
-      ? 'HH:mm:ss.SSS'
-      : step < MINUTE
-        ? 'HH:mm:ss'
-        : step < DAY
-          ? span > DAY
-            ? 'MM/DD HH:mm'
-            : 'HH:mm'
-          : 'MM/DD';
+  const format = step < MINUTE ? 'HH:mm:ss' : step < DAY ? (span > DAY ? 'MM/DD HH:mm' : 'HH:mm') : 'MM/DD';
   const ticks: Tick[] = [];
   for (let t = Math.ceil((fromMs + offsetMs) / step) * step - offsetMs; t <= toMs; t += step) {
     ticks.push({ value: t, position: ((t - fromMs) / span) * width, label: dateTimeFormat(t, { format, timeZone }) });
@@ -129,4 +120,40 @@ export function offsetTicks(height: number): Tick[] {
 
 function trim(v: number, digits: number): string {
   return String(Number(v.toFixed(digits)));
+}
+
+/**
+ * The lines of a cell's tooltip, in the header's time format: when (relative to `originMs`, the range's start, and
+ * on the clock), then how busy — "+17.5 s · 09:30:17.500–.520" / "2 samples (40 % of the busiest cell)". A column of
+ * several merged seconds reads "+10–20 s · 09:30:10–09:30:19, offset 500–520 ms".
+ */
+export function cellTooltip(grid: HeatmapGrid, cell: Cell, originMs: number, timeZone?: TimeZone): string[] {
+  const rowMs = SECOND / grid.rows;
+  const columnStart = grid.startMs + cell.column * grid.columnMs;
+  let when: string;
+  if (grid.columnMs > SECOND) {
+    const lastSecond = columnStart + grid.columnMs - SECOND;
+    when =
+      `+${trim((columnStart - originMs) / SECOND, 3)}–${trim((columnStart + grid.columnMs - originMs) / SECOND, 3)} s · ` +
+      `${dateTimeFormat(columnStart, { format: 'HH:mm:ss', timeZone })}–${dateTimeFormat(lastSecond, { format: 'HH:mm:ss', timeZone })}, ` +
+      `offset ${trim(cell.row * rowMs, 1)}–${trim((cell.row + 1) * rowMs, 1)} ms`;
+  } else {
+    const from = columnStart + cell.row * rowMs;
+    const to = from + rowMs;
+    when = `+${trim((from - originMs) / SECOND, 3)} s · ${formatClockRange(from, to, timeZone)}`;
+  }
+  if (!grid.covered[cell.column]) {
+    return [when, 'no profile covers this time'];
+  }
+  const count = grid.counts[cell.column * grid.rows + cell.row];
+  const share = grid.max > 0 ? ` (${trim((100 * count) / grid.max, 0)} % of the busiest cell)` : '';
+  return [when, `${formatCount(count)} ${count === 1 ? 'sample' : 'samples'}${share}`];
+}
+
+/** "09:30:17.500–.520": the end without what it shares with the start (whole seconds, minutes… when they differ). */
+export function formatClockRange(fromMs: number, toMs: number, timeZone?: TimeZone): string {
+  const from = formatClock(fromMs, timeZone);
+  const to = formatClock(toMs, timeZone);
+  const sameSecond = from.slice(0, 8) === to.slice(0, 8);
+  return `${from}–${sameSecond ? to.slice(8) : to}`;
 }
