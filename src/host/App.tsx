@@ -75,15 +75,21 @@ const PALETTE_OPTIONS: Array<{ label: string; value: HeatmapPalette; description
   { label: 'FlameScope', value: 'flamescope', description: "FlameScope's white to red" },
   { label: 'Enhanced', value: 'enhanced', description: 'Counts of 1–2 in blue: single-threaded work stands out' },
 ];
-/** Rows per second: the heat map's y resolution. A row count matching perf's -F rate avoids aliasing stripes. */
-const ROWS_HELP: Record<number, string> = {
-  10: '100 ms a row',
-  25: '40 ms a row',
-  49: 'For perf -F 49: one sample per row and CPU',
-  50: "FlameScope's default: 20 ms a row",
-  99: 'For perf -F 99: one sample per row and CPU',
-  100: '10 ms a row',
+/**
+ * Rows per second: the heat map's y resolution, each with what it means in its label — Combobox sizes its menu to the
+ * labels, so a description beside them would be cut. A row count matching perf's -F rate avoids aliasing stripes.
+ */
+const ROWS_LABEL: Record<number, string> = {
+  10: '10 · 100 ms',
+  25: '25 · 40 ms',
+  49: '49 · perf -F 49',
+  50: '50 · 20 ms',
+  99: '99 · perf -F 99',
+  100: '100 · 10 ms',
 };
+const ROWS_TOOLTIP =
+  "Rows per second: each row is 1000 ms ÷ rows of every second. 50 is FlameScope's default; the count of perf's " +
+  '-F rate (49, 99) gives one sample per row and CPU, without aliasing stripes.';
 const CATALOG_POLL_MS = 1000;
 /** Room for the heat map's y axis and margins: columns beyond the plot's pixels would not show. */
 const PLOT_MARGIN_PX = 60;
@@ -400,14 +406,16 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
           <span id="flamescope-profile-label" className={styles.srOnly}>
             Profile
           </span>
-          <ProfilePicker
-            sidecarUid={SIDECAR_UID}
-            catalog={catalog}
-            locals={locals}
-            value={view?.source}
-            refresh={refreshCatalog}
-            onChange={choose}
-          />
+          <div className={styles.picker}>
+            <ProfilePicker
+              sidecarUid={SIDECAR_UID}
+              catalog={catalog}
+              locals={locals}
+              value={view?.source}
+              refresh={refreshCatalog}
+              onChange={choose}
+            />
+          </div>
           {timeRange && view?.range ? (
             <TimeRangePicker
               value={timeRange}
@@ -431,26 +439,32 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
           />
         </div>
         <div className={styles.row}>
-          <label className={styles.label} htmlFor="flamescope-rows">
-            Rows
-          </label>
-          <Combobox<number>
-            id="flamescope-rows"
-            data-testid="flamescope-rows"
-            width={10}
-            options={ROWS_OPTIONS.map((r) => ({ value: r, label: String(r), description: ROWS_HELP[r] }))}
-            value={rows}
-            onChange={(o) => setRows(o.value)}
-          />
-          <span className={styles.label}>Colours</span>
-          <RadioButtonGroup size="sm" options={PALETTE_OPTIONS} value={palette} onChange={setPalette} />
+          <div className={styles.fixed}>
+            <Tooltip content={ROWS_TOOLTIP}>
+              <label className={styles.label} htmlFor="flamescope-rows">
+                Rows
+              </label>
+            </Tooltip>
+            <Combobox<number>
+              id="flamescope-rows"
+              data-testid="flamescope-rows"
+              width={16}
+              options={ROWS_OPTIONS.map((r) => ({ value: r, label: ROWS_LABEL[r] ?? String(r) }))}
+              value={rows}
+              onChange={(o) => setRows(o.value)}
+            />
+            <span className={styles.label}>Colours</span>
+            <RadioButtonGroup size="sm" options={PALETTE_OPTIONS} value={palette} onChange={setPalette} />
+          </div>
           <ProfileFacts
             entry={local ? localEntry(local.profile) : entry}
             local={local}
             notices={heatmap.frame?.meta?.notices}
           />
           <div className={styles.spacer} />
-          <PanelOptions value={panelOptions} onChange={setPanelOptions} />
+          <div className={styles.fixed}>
+            <PanelOptions value={panelOptions} onChange={setPanelOptions} />
+          </div>
           <DropZone opening={opening} onFile={(f) => void openFile(f)} />
         </div>
       </header>
@@ -526,7 +540,9 @@ function ProfileFacts({
   }
   return (
     <div className={styles.facts} data-testid="flamescope-facts">
-      <span className={styles.factsText}>{facts.join(' · ')}</span>
+      <span className={styles.factsText} title={facts.join(' · ')}>
+        {facts.join(' · ')}
+      </span>
       {all.length > 0 && (
         <Tooltip
           content={
@@ -658,7 +674,23 @@ const getStyles = (theme: GrafanaTheme2) => ({
     padding: theme.spacing(1),
     flex: 'none',
   }),
-  row: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap', minWidth: 0 }),
+  // Two rows down to a tablet's width: the picker, the facts and the drop zone shrink (ellipsis, full text on hover)
+  // rather than wrap; narrower than that, the controls wrap.
+  row: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'nowrap',
+    minWidth: 0,
+    [theme.breakpoints.down('md')]: { flexWrap: 'wrap' },
+  }),
+  picker: css({
+    flex: '0 1 368px',
+    minWidth: 160,
+    // Combobox takes a fixed width (its auto width measures Grafana's web font, which this page does not load).
+    '& > *': { width: '100% !important', maxWidth: '100%' },
+  }),
+  fixed: css({ flex: 'none', display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
   brand: css({
     display: 'flex',
     alignItems: 'center',
@@ -668,11 +700,25 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textDecoration: 'none',
     '&:hover': { color: theme.colors.text.primary },
   }),
-  title: css({ ...theme.typography.h4, margin: 0, whiteSpace: 'nowrap' }),
+  // Below a laptop's width the logo alone: the room goes to the profile's name.
+  title: css({
+    ...theme.typography.h4,
+    margin: 0,
+    whiteSpace: 'nowrap',
+    [theme.breakpoints.down('lg')]: {
+      position: 'absolute',
+      width: 1,
+      height: 1,
+      overflow: 'hidden',
+      clip: 'rect(0 0 0 0)',
+    },
+  }),
   label: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
   spacer: css({ flex: '1 1 0' }),
   srOnly: css({ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }),
   facts: css({
+    // Shrinks last: the drop zone gives up its room first.
+    flex: '0 1 auto',
     display: 'flex',
     alignItems: 'center',
     gap: theme.spacing(1),

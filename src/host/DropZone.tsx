@@ -34,7 +34,7 @@ export function DropZone({ opening, onFile }: Props) {
         data-testid="flamescope-dropzone"
         role="button"
         tabIndex={0}
-        title="Parsed in this browser with the same engine as the sidecar: the file is not uploaded"
+        title={`${DROP_TEXT}. Parsed in this browser with the same engine as the sidecar: the file is not uploaded.`}
         onClick={() => input.current?.click()}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
@@ -141,7 +141,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     display: 'flex',
     alignItems: 'center',
     gap: theme.spacing(1),
-    minWidth: 0,
+    // Shrinks (its text ellipsised, whole in the title and the drop overlay) so the header keeps two rows.
+    flex: '0 4 auto',
+    minWidth: 140,
     height: theme.spacing(theme.components.height.md),
     padding: theme.spacing(0, 1.5),
     border: `1px dashed ${theme.colors.border.medium}`,

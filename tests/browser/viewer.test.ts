@@ -329,6 +329,43 @@ describe('the viewer page', () => {
     await page.close();
   });
 
+  test('zoomed to two seconds, the axis labels whole seconds, and a horizontal drag selects what it says', async () => {
+    const range = { from: T0 + 3000, to: T0 + 5000 };
+    const page = await openPage(viewUrl(KEY, range.from, range.to));
+    const box = await heatmapBox(page);
+    // Each column is ~600 px: no 09:30:03.100 ticks promising a precision the x axis does not have, and a note.
+    const labels = await page.locator('[data-testid="flamescope-heatmap-xaxis"] span').allTextContents();
+    expect(labels).toEqual(['09:30:03', '09:30:04', '09:30:05']);
+    await expect(page.getByTestId('flamescope-heatmap').textContent()).resolves.toMatch(/each column is one second/);
+    // From the 09:30:03 tick to the 09:30:04 tick, halfway up: the second from 03.500 to 04.520 (the end cell's end).
+    await drag(page, at(box, range, T0 + 3005, 505), at(box, range, T0 + 4005, 505));
+    await expectSelection(page, T0 + 3500, T0 + 4520);
+    await expect(page.getByTestId('flamescope-selection').textContent()).resolves.toBe(
+      '09:30:03.500 – 09:30:04.520 (1.02 s)'
+    );
+    await page.close();
+  });
+
+  test('at 900 px the header keeps two rows and the rows picker reads whole', async () => {
+    const narrow = await browser.newContext({ viewport: { width: 900, height: 900 }, timezoneId: 'UTC' });
+    const page = await openPage(viewUrl(KEY, RANGE.from, RANGE.to), narrow);
+    await heatmapBox(page);
+    const header = (await page.locator('header').boundingBox())!;
+    expect(header.height).toBeLessThanOrEqual(100); // two rows of 32-px controls with their padding
+    await page.getByTestId('flamescope-rows').click();
+    const options = page.getByRole('option');
+    await options.first().waitFor();
+    // No option's text is cut (an ellipsis leaves its element narrower than its content).
+    const cut = await options.evaluateAll(
+      (els) =>
+        els.filter((el) => [el, ...Array.from(el.querySelectorAll('*'))].some((e) => e.scrollWidth > e.clientWidth + 1))
+          .length
+    );
+    expect(cut).toBe(0);
+    expect(await options.allTextContents()).toContain('50 · 20 ms');
+    await narrow.close();
+  });
+
   test('a range outside the profile says so, and Fit to profile brings it back', async () => {
     const page = await openPage(viewUrl(KEY, T0 - 3_600_000, T0 - 3_000_000));
     const failure = page.locator('[data-testid="flamescope-failure"]');

@@ -165,7 +165,12 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
         </div>
       </div>
 
-      <div className={styles.xAxis} style={{ marginLeft: PLOT_INSETS.left, width: plot.width }} aria-hidden>
+      <div
+        className={styles.xAxis}
+        style={{ marginLeft: PLOT_INSETS.left, width: plot.width }}
+        aria-hidden
+        data-testid="flamescope-heatmap-xaxis"
+      >
         {xTicks.map((t) => (
           <span
             key={t.value}
