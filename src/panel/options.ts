@@ -33,9 +33,9 @@ export const OPTION_TEXTS = {
   colorScale: {
     name: 'Colour scale',
     description:
-      'Auto: when one cell is far busier than the rest, colours top out at the 99th percentile (the legend says so)',
+      'Auto: when a lone cell or two are far busier than all the rest, the colours top out below them (the legend says so)',
     options: [
-      { value: 'auto', label: 'Auto', description: 'Outliers capped at the 99th percentile' },
+      { value: 'auto', label: 'Auto', description: 'A lone outlier does not wash out the rest' },
       { value: 'max', label: 'To the busiest cell', description: "FlameScope's linear scale" },
     ],
   },

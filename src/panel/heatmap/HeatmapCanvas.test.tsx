@@ -205,7 +205,7 @@ describe('HeatmapCanvas', () => {
     expect(tooltip.style.display).toBe('block');
   });
 
-  it('caps the colours at the 99th percentile when one cell is an outlier, and says so in the legend', () => {
+  it('tops the colours out below a lone outlier cell, and says so in the legend', () => {
     // 200 cells of 1–3 samples and one of 40.
     const cellsList: Array<[number, number, number]> = [];
     for (let c = 0; c < 20; c++) {
@@ -229,7 +229,7 @@ describe('HeatmapCanvas', () => {
       />
     );
     expect(screen.getByTestId('flamescope-heatmap-legend-top')).toHaveTextContent('3+ samples');
-    expect(screen.getByText(/capped at the 99th percentile; the busiest cell has 40/)).toBeInTheDocument();
+    expect(screen.getByText(/one cell is above the scale .* the busiest has 40/)).toBeInTheDocument();
     rerender(
       <HeatmapCanvas
         grid={busy}
@@ -244,6 +244,6 @@ describe('HeatmapCanvas', () => {
       />
     );
     expect(screen.getByTestId('flamescope-heatmap-legend-top')).toHaveTextContent('40 samples');
-    expect(screen.queryByText(/capped/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/above the scale/)).not.toBeInTheDocument();
   });
 });

@@ -191,7 +191,8 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
         </span>
         {cap.capped && (
           <span className={styles.legendNote}>
-            colours capped at the 99th percentile; the busiest cell has {formatCount(grid.max)}
+            {cap.above === 1 ? 'one cell is' : `${cap.above} cells are`} above the scale (drawn in its top colour): the
+            busiest has {formatCount(grid.max)}
           </span>
         )}
       </div>
