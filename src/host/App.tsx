@@ -448,7 +448,7 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
             <Combobox<number>
               id="flamescope-rows"
               data-testid="flamescope-rows"
-              width={16}
+              width={18}
               options={ROWS_OPTIONS.map((r) => ({ value: r, label: ROWS_LABEL[r] ?? String(r) }))}
               value={rows}
               onChange={(o) => setRows(o.value)}
