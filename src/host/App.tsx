@@ -111,6 +111,7 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
     split: initial.split ?? DEFAULT_OPTIONS.split,
     inverted: initial.inverted ?? DEFAULT_OPTIONS.inverted,
     maxNodes: initial.maxNodes ?? DEFAULT_OPTIONS.maxNodes,
+    colorScale: initial.colorScale ?? DEFAULT_OPTIONS.colorScale,
   }));
   const [history, setHistory] = useState<Range[]>([]);
   const [opening, setOpening] = useState<OpeningState>();

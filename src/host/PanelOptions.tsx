@@ -5,11 +5,11 @@
  */
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { Field, Input, Slider, Switch, Toggletip, ToolbarButton, useStyles2 } from '@grafana/ui';
+import { Field, Input, RadioButtonGroup, Slider, Switch, Toggletip, ToolbarButton, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { FlameScopeOptions, OPTION_TEXTS } from '../panel/options';
 
-export type EditableOptions = Pick<FlameScopeOptions, 'split' | 'inverted' | 'maxNodes'>;
+export type EditableOptions = Pick<FlameScopeOptions, 'split' | 'inverted' | 'maxNodes' | 'colorScale'>;
 
 interface Props {
   value: EditableOptions;
@@ -28,7 +28,7 @@ export function PanelOptions({ value, onChange }: Props) {
 
 function OptionsForm({ value, onChange }: Props) {
   const styles = useStyles2(getStyles);
-  const { split, inverted, maxNodes } = OPTION_TEXTS;
+  const { split, inverted, maxNodes, colorScale } = OPTION_TEXTS;
   // The node budget applies on Enter or leaving the field, as Grafana's number editor does: not on each key.
   const [nodesText, setNodesText] = useState(String(value.maxNodes));
   const nodes = Number(nodesText);
@@ -36,6 +36,14 @@ function OptionsForm({ value, onChange }: Props) {
   const applyNodes = () => nodesValid && nodes !== value.maxNodes && onChange({ ...value, maxNodes: nodes });
   return (
     <div className={styles.form}>
+      <Field label={colorScale.name} description={colorScale.description}>
+        <RadioButtonGroup
+          size="sm"
+          options={colorScale.options.map((o) => ({ ...o }))}
+          value={value.colorScale ?? 'auto'}
+          onChange={(v) => onChange({ ...value, colorScale: v })}
+        />
+      </Field>
       <Field label={split.name}>
         <Slider
           inputId="flamescope-option-split"

@@ -44,11 +44,13 @@ describe('the address', () => {
       split: undefined,
       icicle: undefined,
       maxNodes: undefined,
+      scale: undefined,
     });
     expect(urlParams({ split: 0.55, inverted: false, maxNodes: 5000 })).toMatchObject({
       split: undefined,
       icicle: undefined,
       maxNodes: undefined,
+      scale: undefined,
     });
     const state = {
       profile: 'p',
@@ -60,6 +62,7 @@ describe('the address', () => {
       split: 0.3,
       inverted: true,
       maxNodes: 20000,
+      colorScale: 'max' as const,
     };
     expect(readUrlState(urlParams(state))).toEqual(state);
     expect(readUrlState({ split: '0.9', icicle: 'yes', maxNodes: '5' })).toEqual({});

@@ -1,11 +1,12 @@
 /**
  * The page's state in its address, so a link reopens the same view: `?profile=<sidecar id>&from=<ms>&to=<ms>`, plus
- * `rows`, `palette`, `tz` and the panel's options (`split`, `icicle`, `maxNodes`) when they are not the defaults. A
+ * `rows`, `palette`, `tz` and the panel's options (`scale`, `split`, `icicle`, `maxNodes`) when not the defaults. A
  * dashboard's way is read
  * too: `?prefix=$host/&var-host=a&var-host=b&repeat=host` shows one panel per host over the profiles under its prefix,
  * as a panel repeated by `$host` does in Grafana (its variables in Grafana's `var-<name>` parameters). Pure.
  */
 import { HeatmapPalette } from '../panel/model';
+import type { ColorScaleMode } from '../panel/heatmap/color-cap';
 import { DEFAULT_OPTIONS } from '../panel/options';
 import type { HostVariable } from './template-srv';
 
@@ -24,6 +25,7 @@ export interface UrlState {
   maxNodes?: number;
   split?: number;
   inverted?: boolean;
+  colorScale?: ColorScaleMode;
   /** A dashboard panel's query instead of one profile: every profile under this prefix ($variables allowed). */
   prefix?: string;
   /** Dashboard variables, from `var-<name>` (repeated for several values). */
@@ -70,6 +72,10 @@ export function readUrlState(search: Search): UrlState {
   if (icicle === 'true' || icicle === 'false') {
     state.inverted = icicle === 'true';
   }
+  const scale = text(search.scale);
+  if (scale === 'auto' || scale === 'max') {
+    state.colorScale = scale;
+  }
   const prefix = text(search.prefix);
   if (prefix) {
     state.prefix = prefix;
@@ -110,6 +116,7 @@ export function urlParams(state: UrlState): Record<string, string | undefined> {
       state.inverted !== undefined && state.inverted !== DEFAULT_OPTIONS.inverted ? String(state.inverted) : undefined,
     maxNodes:
       state.maxNodes !== undefined && state.maxNodes !== DEFAULT_OPTIONS.maxNodes ? String(state.maxNodes) : undefined,
+    scale: state.colorScale && state.colorScale !== DEFAULT_OPTIONS.colorScale ? state.colorScale : undefined,
   };
 }
 
