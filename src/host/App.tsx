@@ -6,6 +6,8 @@
 import { css } from '@emotion/css';
 import { GrafanaTheme2, TimeRange } from '@grafana/data';
 import { getTemplateSrv, locationService } from '@grafana/runtime';
+import { defer, lastValueFrom } from 'rxjs';
+import { answers, retrying } from '../datasource/retry';
 import {
   Button,
   Combobox,
@@ -157,9 +159,10 @@ function Viewer({ services, mode, onToggleTheme }: { services: HostServices; mod
   }, []);
 
   // Opening: a dashboard's repeated panel, or the profile and range in the address, else the catalog's first
-  // profile over its span.
+  // profile over its span. The listing is asked again while the data proxy times out or the sidecar is busy (as
+  // the data source asks again for a query), so a loaded sidecar does not leave the page on an error.
   useEffect(() => {
-    sidecar.listProfiles('').then(
+    lastValueFrom(retrying(() => defer(() => sidecar.listProfiles(''))).pipe(answers())).then(
       (entries) => {
         setCatalog(entries);
         const dashboard = dashboardOf(initial, entries);
