@@ -8,11 +8,14 @@
  *   node lib/bench.cjs --hardening-only just section 6 (hardening under hostile load; generates its own profiles)
  *   node lib/bench.cjs --browser-only   just section 7 (the viewer in headless Chromium)
  *   node lib/bench.cjs --formats-only   just section 8 (a V8 .cpuprofile: import vs JSON.parse, peak memory)
+ *   node lib/bench.cjs --parse-only     just section 9 (the parse on 1 thread and all cores: scan, zcat, RSS, crossover)
+ *   node lib/bench.cjs --warm-only      just section 10 (a profile landing in a watched folder → its first heat map)
  *
  * Internal modes (run in a child so peak RSS and CPU profiles cover the parse alone):
  *   --child-parse FILE          parse, print {maxRssMB, hwmMB, ms, samples}
  *   --child-baseline            print the RSS of Node with this bundle loaded and nothing parsed
  *   --child-json-parse FILE     JSON.parse the file alone, print its memory (section 8's floor)
+ *   --child-parse-threads FILE N   parse on N threads, print {maxRssMB, hwmMB, ms, samples} (section 9)
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, promises as fs, readFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { computeFlameGraph, computeHeatmap, foldStacks, ProfileStore, storeByteS
 import { readProfileFile } from '../sidecar/io/read-profile';
 import { childJsonParse, formatRows } from './formats';
 import { ensureProfile, ProfileManifest } from './generate-profile';
+import { childParseThreads, parseRows } from './parse';
 
 const DATA_DIR = resolve(__dirname, '..', 'bench-data');
 /** The same chunk size readProfileFile uses, so the baseline reads the file exactly as the parser does. */
@@ -57,6 +61,15 @@ async function main() {
   }
   if (args[0] === '--child-json-parse') {
     return childJsonParse(args[1], rss);
+  }
+  if (args[0] === '--child-parse-threads') {
+    return childParseThreads(args[1], Number(args[2]), rss);
+  }
+  if (args.includes('--parse-only')) {
+    return parseOnly();
+  }
+  if (args.includes('--warm-only')) {
+    return warmOnly();
   }
   if (args.includes('--formats-only')) {
     return printTable(await formatRows(DATA_DIR, (a) => runNode(a), console.log));
@@ -201,6 +214,12 @@ async function main() {
   // 8. Other formats: a V8 .cpuprofile's import against JSON.parse of the same bytes (bench/formats.ts).
   rows.push(...(await formatRows(DATA_DIR, (a) => runNode(a), console.log)));
 
+  // 9. The parse on one thread and on all cores (bench/parse.ts).
+  rows.push(...(await parseRows(manifest, (a) => runNode(a), console.log)));
+
+  // 10. Warm-up: the profile lands in a watched folder; its first heat map is answered from memory (bench/warm.ts).
+  rows.push(...(await warmRows(plainPath)));
+
   printTable(rows);
   if (process.argv.includes('--hotspots')) {
     await hotspots(plainPath);
@@ -261,6 +280,34 @@ async function browserOnly() {
   const manifest = await ensureProfile(DATA_DIR);
   console.log(describeManifest(manifest));
   printTable(await browserRows(manifest.plainPath));
+  console.log(`\nbench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** `--parse-only`: section 9 alone (on the already generated profile), for a quick run. */
+async function parseOnly() {
+  const started = performance.now();
+  await runNode(['--generate-only', '--quiet'], 'inherit');
+  const manifest = await ensureProfile(DATA_DIR);
+  console.log(describeManifest(manifest));
+  console.log(`node ${process.version}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}\n`);
+  printTable(await parseRows(manifest, (a) => runNode(a), console.log));
+  console.log(`\nbench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Section 10 (bench/warm.ts): a sidecar watching a folder; the profile copied in; its first heat map. */
+async function warmRows(plainPath: string): Promise<Row[]> {
+  const { warmRun } = await import('./warm');
+  const rows = await warmRun(plainPath, DATA_DIR, console.log);
+  return rows.map((r) => ({ ...r, figure: r.figure.startsWith(' ') ? r.figure : `10 ${r.figure}` }));
+}
+
+/** `--warm-only`: section 10 alone (on the already generated profile). */
+async function warmOnly() {
+  const started = performance.now();
+  await runNode(['--generate-only', '--quiet'], 'inherit');
+  const manifest = await ensureProfile(DATA_DIR);
+  console.log(describeManifest(manifest));
+  printTable(await warmRows(manifest.plainPath));
   console.log(`\nbench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

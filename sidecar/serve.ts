@@ -1,14 +1,17 @@
 /**
- * Wires the sidecar together from its configuration: storage, parse workers, profile cache, catalog, HTTP server.
+ * Wires the sidecar together from its configuration: storage, parse workers, profile cache, catalog, HTTP server,
+ * and warm-up (profiles parsed before anyone asks).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FastifyInstance } from 'fastify';
 import { SidecarConfig } from './config';
+import { parseDuration } from './duration';
 import { buildServer } from './http/server';
 import { SidecarMetrics } from './http/metrics';
 import { Catalog } from './profiles/catalog';
 import { ProfileService } from './profiles/profile-service';
+import { WarmUp } from './profiles/warm-up';
 import { WorkerPool } from './profiles/worker-pool';
 import { openStorage } from './storage/open-storage';
 
@@ -35,7 +38,10 @@ export interface Sidecar {
 export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
   const storage = openStorage(config);
   const metrics = new SidecarMetrics();
-  const pool = new WorkerPool(config.parseConcurrency, config, config.maxProfileMb * MiB, config.maxRatio);
+  const pool = new WorkerPool(config.parseWorkers, config, config.maxProfileMb * MiB, config.maxRatio);
+  // Warm-up is off unless configured (the CLI's default is 1h): a config built in code opts in.
+  const warmWindowMs = parseDuration(config.warmRecent ?? 'off') ?? 0;
+  const warmMb = warmWindowMs > 0 ? Math.min(config.warmMaxMb ?? config.cacheMemoryMb / 2, config.cacheMemoryMb) : 0;
   const anchor = { keyTimePattern: new RegExp(config.keyTimePattern), capturedOnTimeZone: config.capturedOnTimeZone };
   const profiles = new ProfileService(
     storage,
@@ -46,12 +52,14 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
       revalidateMs: config.revalidateMs,
       writeIndex: config.writeIndex,
       anchor,
+      warmBytes: Math.floor(warmMb * MiB),
     },
     {
       cacheHit: () => metrics.cacheHits.inc(),
       cacheMiss: () => metrics.cacheMisses.inc(),
       parsed: (seconds, from) => metrics.parseDuration.observe({ from }, seconds),
       storageError: (kind) => metrics.storageErrors.inc({ kind }),
+      warmHit: () => metrics.warmHits.inc(),
     }
   );
   const catalog = new Catalog(storage, profiles, anchor);
@@ -72,19 +80,46 @@ export async function startSidecar(config: SidecarConfig): Promise<Sidecar> {
     publicMetrics: config.publicMetrics,
     hostDir,
   });
+  const warmUp =
+    warmWindowMs > 0
+      ? new WarmUp(
+          {
+            storage,
+            profiles,
+            pool,
+            isProfile: (info) => catalog.isProfile(info),
+            log: app.log,
+            events: metrics.warmUpEvents(),
+          },
+          { windowMs: warmWindowMs, intervalMs: config.warmIntervalMs ?? 30_000 }
+        )
+      : undefined;
+  metrics.trackWarmUp(
+    () => profiles.unqueriedWarm,
+    () => warmUp?.pending ?? 0
+  );
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(
     `FlameScope sidecar serving ${storage.description} on ${address}` +
       (hostDir ? ` — open ${address}/ for the viewer` : '')
   );
+  if (warmUp) {
+    app.log.info(
+      `warm-up: parsing profiles modified in the last ${config.warmRecent} as they appear (up to ${warmMb.toFixed(0)} ` +
+        `MiB unused, listing every ${((config.warmIntervalMs ?? 30_000) / 1000).toFixed(0)} s)`
+    );
+    warmUp.start();
+  }
   return {
     app,
     url: address,
     async close() {
+      warmUp?.stop();
       await app.close();
       await pool.close();
     },
     async shutdown(timeoutMs: number) {
+      warmUp?.stop();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
       const drained = await Promise.race([app.close().then(() => true as const), deadline]);

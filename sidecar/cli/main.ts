@@ -25,6 +25,7 @@ import {
 import { configHelp, ConfigError, loadConfig, SETTINGS } from '../config';
 import { DEFAULT_MAX_PROFILE_MB, DEFAULT_MAX_RATIO, MiB } from '../io/limits';
 import { parseStream, ProfileInputError, ReadOptions, readProfileFile } from '../io/read-profile';
+import { defaultParseThreads } from '../profiles/parse-threads';
 import { startSidecar } from '../serve';
 import { profileInfo } from './info';
 import { terminalProgress } from './progress';
@@ -57,12 +58,15 @@ limits (collapse, heatmap, info, view):
   --max-mb N      refuse a profile larger than N MiB once decompressed (default ${DEFAULT_MAX_PROFILE_MB})
   --max-ratio N   refuse gzip input that expands more than N times, a likely decompression bomb
                   (default ${DEFAULT_MAX_RATIO}; 0 turns the check off)
+  --parse-concurrency N
+                  threads parsing a large perf script profile (default: the cores from 4 up, else 1; ${defaultParseThreads()} here)
 FILE may be any of those formats, plain or gzip; - reads standard input.
 --rows is 1 to ${MAX_ROWS}. --from/--to are seconds relative to floor(first sample), half-open [from, to).`;
 
 const LIMIT_OPTIONS = {
   'max-mb': { type: 'string' },
   'max-ratio': { type: 'string' },
+  'parse-concurrency': { type: 'string' },
   format: { type: 'string' },
 } as const;
 
@@ -189,7 +193,7 @@ async function load(file: string, options: ParseOptions & ReadOptions): Promise<
   }
 }
 
-/** `--max-mb` and `--max-ratio`, as parseStream's limits (named by the CLI's flags in its refusals). */
+/** `--max-mb`, `--max-ratio` (parseStream's limits, named by the CLI's flags in its refusals), `--parse-concurrency`. */
 function limitOptions(v: Values): ReadOptions {
   const maxMb = integer(v['max-mb'], '--max-mb', 1) ?? DEFAULT_MAX_PROFILE_MB;
   if (!Number.isSafeInteger(maxMb * MiB)) {
@@ -202,7 +206,13 @@ function limitOptions(v: Values): ReadOptions {
       throw new UsageError(`--max-ratio must be a number of at least 0 (0: no limit), got "${v['max-ratio']}"`);
     }
   }
-  return { maxBytes: maxMb * MiB, maxRatio, limitFlags: { maxBytes: '--max-mb', maxRatio: '--max-ratio' } };
+  const threads = integer(v['parse-concurrency'], '--parse-concurrency', 1, 1024) ?? defaultParseThreads();
+  return {
+    maxBytes: maxMb * MiB,
+    maxRatio,
+    limitFlags: { maxBytes: '--max-mb', maxRatio: '--max-ratio' },
+    parallel: { threads },
+  };
 }
 
 /** `--format NAME`: read the input as NAME instead of detecting its format. */

@@ -1,7 +1,8 @@
 /**
- * Prometheus metrics: request and parse durations, cache hits/misses/bytes, storage errors, query admission.
+ * Prometheus metrics: request and parse durations, cache hits/misses/bytes, storage errors, query admission, warm-up.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, Registry } from 'prom-client';
+import type { WarmUpEvents } from '../profiles/warm-up';
 
 export class SidecarMetrics {
   readonly registry = new Registry();
@@ -59,6 +60,47 @@ export class SidecarMetrics {
     registers: [this.registry],
   });
 
+  readonly warmedProfiles = new Counter({
+    name: 'flamescope_warm_profiles_total',
+    help: 'Profiles loaded by warm-up before any query asked for them',
+    registers: [this.registry],
+  });
+
+  readonly warmedBytes = new Counter({
+    name: 'flamescope_warm_bytes_total',
+    help: 'Parsed bytes of the profiles warm-up loaded',
+    registers: [this.registry],
+  });
+
+  readonly warmFailures = new Counter({
+    name: 'flamescope_warm_failures_total',
+    help: 'Warm-up loads that failed, by kind (corrupt, too-large, not-found, timeout…)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  readonly warmDropped = new Counter({
+    name: 'flamescope_warm_dropped_total',
+    help:
+      'Warm-up loads not kept, by reason: no_room (no free cache room or warm budget left) or replaced ' +
+      '(the object was replaced or removed before any query used it)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  readonly warmHits = new Counter({
+    name: 'flamescope_warm_hits_total',
+    help: 'Queries that found their profile loaded or being loaded by warm-up',
+    registers: [this.registry],
+  });
+
+  readonly warmListings = new Counter({
+    name: 'flamescope_warm_listings_total',
+    help: 'Listings of the store by warm-up, by result (ok, error)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'flamescope_' });
   }
@@ -85,6 +127,35 @@ export class SidecarMetrics {
       'Response bytes not yet taken by slow clients',
       () => gate.heldResponseBytes
     );
+  }
+
+  /** What warm-up reports, counted. */
+  warmUpEvents(): WarmUpEvents {
+    return {
+      warmed: (_key, bytes) => {
+        this.warmedProfiles.inc();
+        this.warmedBytes.inc(bytes);
+      },
+      noRoom: () => this.warmDropped.inc({ reason: 'no_room' }),
+      discarded: () => this.warmDropped.inc({ reason: 'replaced' }),
+      failed: (_key, kind) => this.warmFailures.inc({ kind }),
+      listed: (ok) => this.warmListings.inc({ result: ok ? 'ok' : 'error' }),
+    };
+  }
+
+  /** Warmed profiles no query has used yet, and those waiting to be warmed. */
+  trackWarmUp(unqueried: () => { profiles: number; bytes: number }, pending: () => number) {
+    this.gauge(
+      'flamescope_warm_unqueried_profiles',
+      'Profiles warm-up loaded that no query has used yet',
+      () => unqueried().profiles
+    );
+    this.gauge(
+      'flamescope_warm_unqueried_bytes',
+      'Parsed bytes of the profiles warm-up loaded that no query has used yet',
+      () => unqueried().bytes
+    );
+    this.gauge('flamescope_warm_pending_profiles', 'Recent profiles waiting to be warmed', pending);
   }
 
   /** A gauge read when scraped. */

@@ -7,14 +7,9 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import {
-  createParser,
-  detectCompression,
-  ImportError,
-  ParseOptions,
-  ProfileParser,
-  ProfileStore,
-} from '../../src/profile';
+import { detectCompression, ImportError, ParseOptions, ProfileStore } from '../../src/profile';
+import { createStreamParser, ParallelOptions, StreamParser } from '../profiles/parallel-parse';
+import { InflatePipeline } from './inflate';
 import { MiB, RATIO_SLACK_BYTES } from './limits';
 
 export class ProfileInputError extends Error {
@@ -48,9 +43,13 @@ export interface ReadOptions extends ParseOptions {
   /** How the caller's users set the limits, named in the refusals (defaults: the sidecar's flags). */
   limitFlags?: { maxBytes?: string; maxRatio?: string };
   signal?: AbortSignal;
+  /** Parse a large perf script profile on this many threads (default: this thread only). */
+  parallel?: ParallelOptions;
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Inflated bytes that may wait for the parse (see inflate.ts): download, inflate and parse overlap. */
+const INFLATE_AHEAD_BYTES = 8 << 20;
 
 export async function readProfileFile(path: string, options: ReadOptions = {}): Promise<ProfileStore> {
   let size: number;
@@ -81,9 +80,9 @@ export async function parseStream(
   options: ReadOptions = {}
 ): Promise<ProfileStore> {
   const source = input[Symbol.asyncIterator]();
-  let parser: ProfileParser;
+  let parser: StreamParser;
   try {
-    parser = createParser(options);
+    parser = createStreamParser(options, options.parallel);
   } catch (e) {
     release(input, source);
     throw importError(e);
@@ -105,14 +104,19 @@ export async function parseStream(
   const compression = detectCompression(head);
   if (compression !== 'none' && compression !== 'gzip') {
     release(input, source);
+    parser.abort();
     throw new ProfileInputError(
       `${compression} compression is not supported: decompress it or use gzip`,
       'unsupported-compression'
     );
   }
 
+  if (options.totalBytes !== undefined) {
+    // A large profile is cut for threads from its start, not after the single-thread threshold.
+    parser.expectBytes(options.totalBytes * (compression === 'gzip' ? GZIP_RATIO_GUESS : 1));
+  }
   const limit = options.maxBytes ?? Infinity;
-  const push = (chunk: Uint8Array) => {
+  const push = (chunk: Uint8Array): void | Promise<void> => {
     if (parser.bytesRead + chunk.length > limit) {
       const flag = options.limitFlags?.maxBytes ?? '--max-profile-mb';
       throw new ProfileInputError(
@@ -121,7 +125,7 @@ export async function parseStream(
       );
     }
     try {
-      parser.push(chunk);
+      return parser.push(chunk);
     } catch (e) {
       // An importer's refusal (a format without one, a JSON profile past V8's longest string) is the input's fault,
       // not a gzip stream gone bad: it must reach the user as it is.
@@ -156,19 +160,20 @@ export async function parseStream(
               flag: options.limitFlags?.maxRatio ?? '--max-ratio',
             }
           : undefined;
-      const complete = await gunzipInto(Readable.from(raw(), { objectMode: false }), push, parser, ratio);
+      const complete = await gunzipInto(raw(), push, parser, ratio);
       if (!complete) {
         // Corrupt mid-stream: whatever follows in the input is of no use.
         release(input, source);
       }
     } else {
       for await (const chunk of raw()) {
-        push(chunk);
+        await push(chunk);
       }
     }
   } catch (e) {
     // Stop reading now (a refused bomb, an S3 download): do not leave the source running until it is collected.
     release(input, source);
+    parser.abort();
     if (e instanceof ProfileInputError) {
       throw e;
     }
@@ -177,10 +182,13 @@ export async function parseStream(
   return finish(parser);
 }
 
+/** perf script text gzips 5–8× (the bench profile: 6.3×): a low guess at what a .gz inflates to. */
+const GZIP_RATIO_GUESS = 4;
+
 /** The parsed store; an input an importer cannot read at all is a ProfileInputError with its sentence. */
-function finish(parser: ProfileParser): ProfileStore {
+async function finish(parser: StreamParser): Promise<ProfileStore> {
   try {
-    return parser.finish();
+    return await parser.finish();
   } catch (e) {
     throw importError(e);
   }
@@ -203,33 +211,37 @@ interface RatioLimit {
 
 /** Decompresses into `push`; false when the gzip stream ended early or went corrupt (the profile is partial). */
 async function gunzipInto(
-  compressed: Readable,
-  push: (chunk: Uint8Array) => void,
+  compressed: AsyncIterable<Uint8Array>,
+  push: (chunk: Uint8Array) => void | Promise<void>,
   parser: { bytesRead: number; noteTruncated(message: string): void },
   ratio: RatioLimit | undefined
 ): Promise<boolean> {
   // Concatenated gzip members (pigz, `cat a.gz b.gz`) are one stream to zlib; keep reading them.
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  compressed.on('error', (e) => gunzip.destroy(e));
-  compressed.pipe(gunzip);
+  const inflate = new InflatePipeline(gunzip, INFLATE_AHEAD_BYTES);
+  const feeding = inflate.feed(compressed);
   try {
-    for await (const chunk of gunzip) {
-      const bytes = chunk as Uint8Array;
-      // gunzip.bytesWritten: compressed bytes zlib has consumed, so far (not merely read ahead).
-      if (ratio && parser.bytesRead + bytes.length > ratio.max * gunzip.bytesWritten + ratio.slack) {
+    for (;;) {
+      const chunk = await inflate.next();
+      if (chunk === null) {
+        break;
+      }
+      const { bytes, compressedSoFar } = chunk;
+      // compressedSoFar: compressed bytes zlib had consumed when it emitted this (not merely read ahead).
+      if (ratio && parser.bytesRead + bytes.length > ratio.max * compressedSoFar + ratio.slack) {
         throw new ProfileInputError(
           `the gzip data expands more than ${ratio.max}× (a decompression bomb?): ` +
-            `${sizeText(parser.bytesRead + bytes.length)} from ${sizeText(gunzip.bytesWritten)} so far; ` +
+            `${sizeText(parser.bytesRead + bytes.length)} from ${sizeText(compressedSoFar)} so far; ` +
             `raise ${ratio.flag} to allow it`,
           'too-large'
         );
       }
-      push(bytes);
+      await push(bytes);
     }
   } catch (e) {
     // Stop zlib and the reader at once: a bomb must not go on inflating in the background.
-    gunzip.destroy();
-    compressed.destroy();
+    inflate.stop();
+    await feeding;
     if (e instanceof ProfileInputError) {
       throw e;
     }
@@ -242,6 +254,7 @@ async function gunzipInto(
     );
     return false;
   }
+  await feeding;
   return true;
 }
 

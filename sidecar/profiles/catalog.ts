@@ -6,6 +6,8 @@
  * Formats come from the bytes, never the name: a parsed profile says what it was read as; a `.json` object is a
  * profile only when its first 4 KiB say so (a .cpuprofile or a Chrome trace), read once per version (sniff.ts).
  * Other objects are not read until they are asked for, so a listing stays one LIST call.
+ *
+ * `warmed` says whether a loaded (or loading) profile was loaded by warm-up, before any query asked for it.
  */
 import { timeSpan, toDisplayText, totalSamples } from '../../src/profile';
 import { CatalogEntry } from '../../src/dataframes/catalog';
@@ -75,6 +77,18 @@ export class Catalog {
     );
   }
 
+  /** Whether the object may be a profile worth loading: not skipped, and for a `.json` its head says so. */
+  async isProfile(info: ObjectInfo): Promise<boolean> {
+    if (info.listingError !== undefined || skipReason(info) !== undefined) {
+      return false;
+    }
+    if (!JSON_KEY.test(info.key)) {
+      return true;
+    }
+    const { format } = await this.sniffer.sniff(info);
+    return format !== undefined && format !== 'perf-script';
+  }
+
   /** A not-parsed JSON object with the format its head says, or skipped when it is no profile. */
   private async withSniffedFormat(entry: CatalogEntry, info: ObjectInfo): Promise<CatalogEntry> {
     let format;
@@ -110,7 +124,7 @@ export class Catalog {
       if (JSON_KEY.test(info.key) && loaded.store.format === 'perf-script') {
         return { ...base, status: 'skipped', reason: NOT_A_JSON_PROFILE };
       }
-      return { ...base, ...summary(loaded) };
+      return { ...base, ...summary(loaded), warmed: loaded.warmed };
     }
     const estimate = {
       from: instantInKey(info.key, this.anchorOptions.keyTimePattern),
@@ -123,6 +137,7 @@ export class Catalog {
         ...estimate,
         status: 'parsing',
         progress: { bytesRead: state.bytesRead, totalBytes: state.totalBytes },
+        warmed: this.profiles.warming(info.key, info.etag),
       };
     }
     if (state?.state === 'failed') {

@@ -17,7 +17,12 @@ export interface ParseRequest {
   maxRatio: number;
   /** Read as this format instead of detecting it (the API's `format=`). */
   format?: ProfileFormat;
+  /** Threads a large perf script profile is parsed on (--parse-concurrency). */
+  parseThreads: number;
 }
+
+/** What a pool worker needs: where the profiles are, and how many threads a parse may use (default: the cores). */
+export type WorkerSettings = StorageSettings & Partial<Pick<SidecarConfig, 'parseConcurrency'>>;
 
 export type FailureKind =
   | 'not-found'

@@ -3,6 +3,11 @@
  * loads it at most once per version (single-flight: 50 concurrent first requests → one download and one parse),
  * keeps parsed stores in an LRU bounded by bytes, and shares work with other replicas through `<key>.idx` files.
  *
+ * Warm-up (warm-up.ts) loads profiles before anyone asks, as a guest of the cache: a warm load only goes into free
+ * room and within its own budget (`warmBytes`), so it never evicts anything; what it loaded stays "unqueried" until a
+ * query uses it, and unqueried profiles are the first evicted when a query's profile needs room (those of the oldest
+ * objects first). A query asking for a profile being warmed joins that load, and its result is then the query's.
+ *
  * Every other piece of state is bounded too, so no stream of requests can grow memory: known versions and missing
  * ids live in LRUs, and failures are remembered per version — for good when the bytes themselves are the problem
  * (too large, corrupt: the same ETag fails the same way), briefly for anything else, never for storage trouble.
@@ -23,7 +28,18 @@ export interface LoadedProfile {
   anchor: WallClockAnchor | undefined;
   loadedFrom: 'parse' | 'index';
   bytes: number;
+  /** Loaded by warm-up, before any query asked for it. */
+  warmed: boolean;
 }
+
+/** What a warm load did. */
+export type WarmOutcome =
+  | { outcome: 'warmed'; bytes: number; etag: string }
+  /** Parsed, but it did not fit the free cache room or the warm budget: not kept (`bytes`: what it would need). */
+  | { outcome: 'no-room'; bytes: number }
+  /** Already loaded, or being loaded for a query: nothing to do. */
+  | { outcome: 'present' }
+  | { outcome: 'failed'; kind: ParseFailure['kind']; message: string };
 
 export type ParseState =
   | { state: 'parsing'; bytesRead: number; totalBytes: number }
@@ -36,6 +52,8 @@ export interface ProfileServiceOptions {
   revalidateMs: number;
   writeIndex: boolean;
   anchor: AnchorOptions;
+  /** Bytes of warmed profiles no query has used yet (0: no warm-up). */
+  warmBytes?: number;
 }
 
 export interface ProfileServiceEvents {
@@ -44,6 +62,16 @@ export interface ProfileServiceEvents {
   parsed?(seconds: number, from: 'parse' | 'index'): void;
   storageError?(kind: string): void;
   indexWriteFailed?(key: string, message: string): void;
+  /** A query used a warmed profile for the first time. */
+  warmHit?(): void;
+}
+
+interface Flight {
+  promise: Promise<LoadedProfile>;
+  /** Started by warm-up. */
+  warmUp: boolean;
+  /** Started by warm-up and no query has joined yet (once one does, the result is the query's). */
+  warmOnly: boolean;
 }
 
 /** A failure of the parser itself (a crash) may not recur: retried after this long. */
@@ -61,7 +89,10 @@ type Failure = Extract<ParseState, { state: 'failed' }>;
 
 export class ProfileService {
   private readonly cache: LRUCache<string, LoadedProfile>;
-  private readonly inflight = new Map<string, Promise<LoadedProfile>>();
+  private readonly inflight = new Map<string, Flight>();
+  /** Cached warm loads no query has used yet (bounded by the cache: removed on eviction). */
+  private readonly unqueried = new Map<string, { bytes: number; modified: number }>();
+  private unqueriedTotal = 0;
   private readonly versions = new LRUCache<string, { info: ObjectInfo }>({ max: MAX_VERSIONS });
   private readonly missing: LRUCache<string, true>;
   /** Parse progress of loads in flight (bounded by `inflight`). */
@@ -79,6 +110,7 @@ export class ProfileService {
     this.cache = new LRUCache({
       maxSize: options.cacheBytes,
       sizeCalculation: (p) => Math.max(1, p.bytes),
+      dispose: (_profile, id) => this.markQueried(id),
     });
     // A missing id is re-checked as often as a known one is revalidated (at least every second).
     this.missing = new LRUCache({ max: MAX_MISSING, ttl: Math.max(1, Math.min(options.revalidateMs, 1000)) });
@@ -95,6 +127,17 @@ export class ProfileService {
 
   get cachedProfiles(): number {
     return this.cache.size;
+  }
+
+  /** Warmed profiles held that no query has used yet, and their bytes. */
+  get unqueriedWarm(): { profiles: number; bytes: number } {
+    return { profiles: this.unqueried.size, bytes: this.unqueriedTotal };
+  }
+
+  /** Bytes a warm load may still add: free cache room, within the warm budget. */
+  get warmRoom(): number {
+    const free = this.options.cacheBytes - this.cachedBytes;
+    return Math.max(0, Math.min(free, (this.options.warmBytes ?? 0) - this.unqueriedTotal));
   }
 
   /** The object's current version; StorageError('not-found') when it is gone. */
@@ -131,6 +174,11 @@ export class ProfileService {
     return this.loadRecorder.run(keys, fn);
   }
 
+  /** Whether the load in flight for this version was started by warm-up (no query asked for it first). */
+  warming(key: string, etag: string): boolean {
+    return this.inflight.get(versionId(key, etag))?.warmUp ?? false;
+  }
+
   /** Parse progress of a load in flight for `key` (any version), or undefined when it is not being parsed. */
   parsing(key: string): { bytesRead: number; totalBytes: number } | undefined {
     const prefix = versionId(key, '');
@@ -156,19 +204,123 @@ export class ProfileService {
     const hit = this.cache.get(id);
     if (hit) {
       this.events.cacheHit?.();
+      if (this.markQueried(id)) {
+        this.events.warmHit?.();
+      }
       return hit;
     }
     const failed = this.failures.get(id);
     if (failed) {
       throw new ParseFailure(failed.kind, failed.message);
     }
-    let pending = this.inflight.get(id);
-    if (!pending) {
+    let flight = this.inflight.get(id);
+    if (!flight) {
       this.events.cacheMiss?.();
-      pending = this.loadVersion(key, info, format).finally(() => this.inflight.delete(id));
-      this.inflight.set(id, pending);
+      flight = this.startLoad(id, key, info, format, false);
+    } else if (flight.warmOnly) {
+      flight.warmOnly = false; // a query joins the warm load: it is now the query's
+      this.events.warmHit?.();
     }
-    return pending;
+    return flight.promise;
+  }
+
+  /**
+   * Loads the current version of `key` for nobody in particular (warm-up). It is kept only if it fits the free cache
+   * room and the warm budget; failures are remembered per version as for a query, so they are not retried.
+   */
+  async warm(key: string): Promise<WarmOutcome> {
+    let info: ObjectInfo;
+    try {
+      info = await this.current(key);
+      if (info.size > this.options.maxBytes) {
+        throw new ParseFailure(
+          'too-large',
+          `${key} is ${info.size} bytes, over the ${this.options.maxBytes}-byte limit`
+        );
+      }
+    } catch (e) {
+      return failedOutcome(e);
+    }
+    const id = versionId(key, info.etag);
+    const failed = this.failures.get(id);
+    if (failed) {
+      return { outcome: 'failed', kind: failed.kind, message: failed.message };
+    }
+    if (this.cache.has(id) || this.inflight.has(id)) {
+      return { outcome: 'present' };
+    }
+    const flight = this.startLoad(id, key, info, undefined, true);
+    let loaded: LoadedProfile;
+    try {
+      loaded = await flight.promise;
+    } catch (e) {
+      return failedOutcome(e);
+    }
+    if (this.cache.peek(versionId(key, loaded.info.etag)) !== loaded) {
+      return { outcome: 'no-room', bytes: loaded.bytes };
+    }
+    return { outcome: 'warmed', bytes: loaded.bytes, etag: loaded.info.etag };
+  }
+
+  /** Drops `key`'s warmed version `etag` if no query has used it (the object was replaced or removed). */
+  discardUnqueried(key: string, etag: string): boolean {
+    const id = versionId(key, etag);
+    return this.unqueried.has(id) && this.cache.delete(id);
+  }
+
+  private startLoad(
+    id: string,
+    key: string,
+    info: ObjectInfo,
+    format: ProfileFormat | undefined,
+    warmOnly: boolean
+  ): Flight {
+    const flight: Flight = { warmUp: warmOnly, warmOnly, promise: Promise.resolve(undefined as never) };
+    flight.promise = this.loadVersion(key, info, format, flight).finally(() => this.inflight.delete(id));
+    this.inflight.set(id, flight);
+    return flight;
+  }
+
+  private oldestUnqueried(): string {
+    let oldest: [string, number] | undefined;
+    for (const [id, { modified }] of this.unqueried) {
+      if (!oldest || modified < oldest[1]) {
+        oldest = [id, modified];
+      }
+    }
+    return oldest![0];
+  }
+
+  /** Forgets that `id` is an unqueried warm load; true when it was one. */
+  private markQueried(id: string): boolean {
+    const entry = this.unqueried.get(id);
+    if (entry === undefined) {
+      return false;
+    }
+    this.unqueried.delete(id);
+    this.unqueriedTotal -= entry.bytes;
+    return true;
+  }
+
+  /**
+   * Files a loaded profile in the cache. A query's result makes room by evicting unqueried warm loads first (of the
+   * oldest objects first: the least likely to be asked for), then the LRU does the rest as always; a warm result only
+   * goes into free room within the warm budget.
+   */
+  private admit(id: string, loaded: LoadedProfile, warmOnly: boolean) {
+    const size = Math.max(1, loaded.bytes);
+    if (warmOnly) {
+      if (size <= this.warmRoom) {
+        this.cache.set(id, loaded);
+        this.unqueried.set(id, { bytes: size, modified: loaded.info.lastModified.getTime() });
+        this.unqueriedTotal += size;
+      }
+      return;
+    }
+    while (this.unqueried.size > 0 && this.cachedBytes + size > this.options.cacheBytes) {
+      this.cache.delete(this.oldestUnqueried()); // its dispose forgets it in `unqueried`
+    }
+    this.cache.set(id, loaded);
   }
 
   /** Already-loaded profile for this version, without loading. */
@@ -181,7 +333,12 @@ export class ProfileService {
     return this.progress.get(id) ?? this.failures.get(id);
   }
 
-  private async loadVersion(key: string, info: ObjectInfo, format: ProfileFormat | undefined): Promise<LoadedProfile> {
+  private async loadVersion(
+    key: string,
+    info: ObjectInfo,
+    format: ProfileFormat | undefined,
+    flight: Flight
+  ): Promise<LoadedProfile> {
     const started = performance.now();
     const id = versionId(key, info.etag, format);
     let loaded: LoadedProfile | undefined;
@@ -215,8 +372,9 @@ export class ProfileService {
       this.progress.delete(id);
     }
     this.events.parsed?.((performance.now() - started) / 1000, loaded.loadedFrom);
+    loaded.warmed = flight.warmUp;
     // The object may have changed between HEAD and GET: file it under the version actually read.
-    this.cache.set(versionId(key, loaded.info.etag, format), loaded);
+    this.admit(versionId(key, loaded.info.etag, format), loaded, flight.warmOnly);
     return loaded;
   }
 
@@ -238,6 +396,7 @@ export class ProfileService {
       anchor: anchorProfile(store, info, this.options.anchor),
       loadedFrom: from,
       bytes: storeByteSize(store),
+      warmed: false,
     };
   }
 
@@ -272,6 +431,15 @@ export class ProfileService {
       .put(key + INDEX_SUFFIX, encodeStore(loaded.store, loaded.info.etag))
       .catch((e) => this.events.indexWriteFailed?.(key, (e as Error).message));
   }
+}
+
+function failedOutcome(e: unknown): WarmOutcome {
+  const failure = e instanceof ParseFailure ? e : undefined;
+  if (failure) {
+    return { outcome: 'failed', kind: failure.kind, message: failure.message };
+  }
+  const kind = e instanceof StorageError ? e.kind : 'internal';
+  return { outcome: 'failed', kind, message: (e as Error).message };
 }
 
 function mib(bytes: number): string {

@@ -4,11 +4,12 @@
  * heap a big failed parse grew, and a fresh worker costs ~30 ms.
  */
 import { existsSync } from 'node:fs';
+import { defaultParseThreads } from './parse-threads';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ProfileFormat, ProfileStore } from '../../src/profile';
 import { ObjectInfo } from '../storage/types';
-import { FailureKind, ParseRequest, ParseResponse, StorageSettings } from './parse-job';
+import { FailureKind, ParseRequest, ParseResponse, WorkerSettings } from './parse-job';
 
 export class ParseFailure extends Error {
   constructor(
@@ -51,7 +52,7 @@ export class WorkerPool {
 
   constructor(
     size: number,
-    private readonly storage: StorageSettings,
+    private readonly storage: WorkerSettings,
     private readonly maxBytes: number,
     private readonly maxRatio: number,
     private readonly script = workerScriptPath()
@@ -91,6 +92,7 @@ export class WorkerPool {
         maxBytes: this.maxBytes,
         maxRatio: this.maxRatio,
         format,
+        parseThreads: this.storage.parseConcurrency ?? defaultParseThreads(),
       };
       this.queue.push({ request, onProgress, resolve, reject });
       this.dispatch();

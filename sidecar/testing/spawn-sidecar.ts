@@ -17,10 +17,14 @@ const BIN = [join(__dirname, '..', '..', 'bin', 'flamescope.js'), join(__dirname
   (p) => existsSync(p)
 )!;
 
-/** `options`: spawn's own (e.g. uid/gid, to run it as an unprivileged user). */
+/**
+ * `options`: spawn's own (e.g. uid/gid, to run it as an unprivileged user). Warm-up is off unless `args` set
+ * `--warm-recent`: tests and benchmarks that time a cold parse must not find it done in the background.
+ */
 export function spawnSidecar(args: string[], options: SpawnOptions = {}): Promise<SidecarProcess> {
+  const warm = args.includes('--warm-recent') ? [] : ['--warm-recent', 'off'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info', ...args], {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'info', ...warm, ...args], {
       ...options,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

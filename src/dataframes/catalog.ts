@@ -18,6 +18,8 @@ export interface CatalogEntry {
   /** Why it is skipped or failed. */
   reason?: string;
   progress?: { bytesRead: number; totalBytes: number };
+  /** Ready or parsing: whether warm-up loaded it, before any query asked for it (the sidecar's --warm-recent). */
+  warmed?: boolean;
   host?: string;
   events?: string[];
   samples?: number;

@@ -2,7 +2,9 @@
  * Builds a ProfileStore from a stream of samples: interns frames, stacks (a trie), threads, events and sample
  * contexts, appends columns, and at the end sorts by time. Parsers for any format feed it; it knows no syntax.
  */
+import { byteStringToBytes } from './bytes';
 import { ByteInterner } from './interner';
+import type { PartialStore } from './merge';
 import { classifyFrame, frameFlags, FRAME_IDLE, FRAME_IDLE_STATE, FRAME_IRQ, FrameKind } from './frames';
 import {
   ContextTable,
@@ -67,6 +69,17 @@ export class StoreBuilder {
   private withoutTime = 0;
   private timePrecisionDigits = 0;
   bytesRead = 0;
+
+  /** A warning seen `count` times, first at `line`: the merge of a chunk parsed apart (see merge.ts). */
+  absorbWarning(w: ParseWarning, lineOffset: number) {
+    const mine = this.warnings.get(w.code);
+    if (mine) {
+      mine.count += w.count;
+    } else {
+      const firstLine = w.firstLine === undefined ? undefined : w.firstLine + lineOffset;
+      this.warnings.set(w.code, { code: w.code, message: w.message, count: w.count, firstLine });
+    }
+  }
 
   warn(code: ParseWarning['code'], message: string, line?: number) {
     const w = this.warnings.get(code);
@@ -238,6 +251,18 @@ export class StoreBuilder {
     return id;
   }
 
+  /** threadId for a comm already read as a byte string (a chunk's thread, merged). */
+  threadOf(comm: string, pid: number, tid: number): number {
+    const bytes = byteStringToBytes(comm);
+    return this.threadId(bytes, 0, bytes.length, pid, tid);
+  }
+
+  /** eventId for a name already read as a byte string. */
+  eventOf(name: string): number {
+    const bytes = byteStringToBytes(name);
+    return this.eventId(bytes, 0, bytes.length);
+  }
+
   eventId(buf: Uint8Array, start: number, end: number): number {
     const id = this.eventInterner.intern(buf, start, end);
     if (id === this.events.length) {
@@ -282,6 +307,10 @@ export class StoreBuilder {
     this.count++;
   }
 
+  get sampleCount(): number {
+    return this.count;
+  }
+
   /** Room for `samples` in all (an importer that knows its count spares the regrowing): at least doubles. */
   reserve(samples: number) {
     if (samples <= this.secs.length) {
@@ -307,6 +336,77 @@ export class StoreBuilder {
     if (digits > this.timePrecisionDigits) {
       this.timePrecisionDigits = digits;
     }
+  }
+
+  // Table sizes when the current chunk began (see startChunk).
+  private chunkStart = { frames: 0, stacks: 1, threads: 0, events: 0, contexts: 0 };
+
+  /**
+   * Starts the next chunk of a profile parsed in pieces: the samples, warnings and byte count start over, the
+   * interned tables stay (a thread parses several chunks, in file order, and later ones mostly reuse what earlier
+   * ones interned) and `partial` sends only what the chunk added to them.
+   */
+  startChunk() {
+    this.chunkStart = {
+      frames: this.frames.count,
+      stacks: this.stacks.count,
+      threads: this.threads.count,
+      events: this.events.length,
+      contexts: this.contextKeys.size,
+    };
+    this.warnings = new Map();
+    this.count = 0;
+    this.weight = null;
+    this.bytesRead = 0;
+  }
+
+  /**
+   * The current chunk, unsorted and with nothing concluded (no end-of-input warnings): what it added to the tables
+   * and its samples, to be merged in file order (merge.ts).
+   */
+  partial(lines: number): PartialStore {
+    const n = this.count;
+    const first = this.chunkStart;
+    const keys = this.contextKeys;
+    const contextKeys = new Int32Array((keys.size - first.contexts) * 4);
+    for (let i = first.contexts; i < keys.size; i++) {
+      for (let k = 0; k < 4; k++) {
+        contextKeys[(i - first.contexts) * 4 + k] = keys.get(i, k);
+      }
+    }
+    const f = this.frames;
+    const s = this.stacks;
+    const t = this.threads;
+    return {
+      header: this.header,
+      warnings: [...this.warnings.values()],
+      lines,
+      bytesRead: this.bytesRead,
+      timePrecisionDigits: this.timePrecisionDigits,
+      foldEvent: this.foldEvent,
+      first: { ...first },
+      frames: {
+        name: f.name.slice(first.frames),
+        dso: f.dso.slice(first.frames),
+        chainPart: f.chainPart.slice(first.frames, f.count),
+        address: f.address.slice(first.frames),
+      },
+      stacks: { parent: s.parent.slice(first.stacks, s.count), frame: s.frame.slice(first.stacks, s.count) },
+      threads: {
+        comm: t.comm.slice(first.threads),
+        pid: t.pid.slice(first.threads, t.count),
+        tid: t.tid.slice(first.threads, t.count),
+      },
+      events: this.events.slice(first.events),
+      contextKeys,
+      samples: {
+        count: n,
+        sec: this.secs.slice(0, n),
+        nsec: this.nsecs.slice(0, n),
+        context: this.context.slice(0, n),
+        weight: this.weight ? this.weight.slice(0, n) : null,
+      },
+    };
   }
 
   finish(): ProfileStore {

@@ -15,6 +15,7 @@ export function testConfig(overrides: Partial<SidecarConfig> = {}): SidecarConfi
     maxProfileMb: 64,
     maxRatio: 100,
     parseConcurrency: 1,
+    parseWorkers: 1,
     maxConcurrentQueries: 4,
     maxQueuedQueries: 64,
     maxResponseMb: 64,

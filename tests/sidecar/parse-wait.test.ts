@@ -91,7 +91,7 @@ describe('a query on a profile still being parsed (flamescope serve --parse-wait
 describe('only the profiles a query needs count (--parse-wait-ms 0)', () => {
   let sidecar: Sidecar;
   beforeAll(async () => {
-    sidecar = await startTestSidecar({ storage: folder.url, parseWaitMs: 0, parseConcurrency: 2, maxProfileMb: 512 });
+    sidecar = await startTestSidecar({ storage: folder.url, parseWaitMs: 0, parseWorkers: 2, maxProfileMb: 512 });
     // Even the small profile may be answered "parsing" at first (with no wait at all, on a busy machine): ask again.
     let small = await getJson(heatmapUrl(sidecar.url, SMALL));
     for (let i = 0; i < 100 && small.status === 503 && small.body.error === 'parsing'; i++) {

@@ -35,7 +35,7 @@ describe('parse workers', () => {
       ])
     );
     folder.write('large/2026-11-17T09:30:00Z.perf', largeProfile());
-    sidecar = await startTestSidecar({ storage: folder.url, parseConcurrency: 2, revalidateMs: 60_000 });
+    sidecar = await startTestSidecar({ storage: folder.url, parseWorkers: 2, revalidateMs: 60_000 });
     expect(
       (await getJson(`${sidecar.url}/api/v1/heatmap?profile=${encodeURIComponent('small/2026-11-17T09:30:00Z.perf')}`))
         .status

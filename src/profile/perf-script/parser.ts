@@ -7,6 +7,7 @@
 import { byteString, CHAR_CR, CHAR_LF, isBlank, isHexDigit } from '../bytes';
 import { StoreBuilder } from '../builder';
 import { ByteInterner } from '../interner';
+import { PartialStore } from '../merge';
 import { ProfileParser } from '../parser';
 import { ProfileStore } from '../store';
 import { EventLine, parseEventLine } from './event-line';
@@ -18,7 +19,7 @@ export interface PerfScriptOptions {
 }
 
 /** Lines longer than this are garbage (a binary file, say): they are skipped, not buffered without bound. */
-const MAX_LINE_BYTES = 1 << 20;
+export const MAX_LINE_BYTES = 1 << 20;
 const UNKNOWN = [91, 117, 110, 107, 110, 111, 119, 110, 93]; // "[unknown]"
 
 export class PerfScriptParser implements ProfileParser {
@@ -112,6 +113,35 @@ export class PerfScriptParser implements ProfileParser {
   }
 
   finish(): ProfileStore {
+    this.end();
+    return this.b.finish();
+  }
+
+  /**
+   * The input so far was one chunk of a profile, cut where a sample starts (chunks.ts): what it added, to be merged in
+   * order with the other chunks (merge.ts) into the store `finish` would have made from the whole input. The parser
+   * may then take a later chunk of the same profile (see startChunk).
+   */
+  finishPartial(): PartialStore {
+    this.end();
+    return this.b.partial(this.lineNo);
+  }
+
+  /**
+   * Begins a later chunk of the same profile: as a fresh parser would (line 1, no sample open), keeping only what
+   * was interned — the caches of frame lines and stacks that make repeated lines cheap.
+   */
+  startChunk() {
+    this.carryLength = 0;
+    this.skippingLongLine = false;
+    this.lineNo = 0;
+    this.seenSample = false;
+    this.inSample = false;
+    this.skipSample = false;
+    this.b.startChunk();
+  }
+
+  private end() {
     if (this.carryLength > 0) {
       this.line(this.carry!, 0, this.carryLength);
       this.carryLength = 0;
@@ -119,7 +149,6 @@ export class PerfScriptParser implements ProfileParser {
     if (this.inSample) {
       this.endSample();
     }
-    return this.b.finish();
   }
 
   /** Records that the input ended early (a truncated download or gzip stream). */

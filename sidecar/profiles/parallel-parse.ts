@@ -1,0 +1,427 @@
+/**
+ * One perf script profile parsed on several threads. Bytes arrive as they are read (or inflated); past the first
+ * PARALLEL_MIN_BYTES they are cut where a sample starts (src/profile/perf-script/chunks.ts) into chunks of
+ * ~CHUNK_BYTES that worker threads (and this one) parse, and the chunks' partial stores are merged in file order on
+ * this thread while later ones are still parsing (src/profile/merge.ts). The result is the store the single-thread
+ * parse makes, byte for byte.
+ *
+ * Inputs smaller than PARALLEL_MIN_BYTES are the single-thread parse itself, as are formats other than perf script.
+ * `push` returns a promise while too many chunks are in flight: the caller waits, so reading (and inflating) never
+ * runs ahead of the parse by more than a few chunks — memory stays bounded however large the input.
+ */
+import {
+  createParser,
+  DETECT_WINDOWS,
+  detectFormat,
+  ParseOptions,
+  PerfScriptOptions,
+  PerfScriptParser,
+  ProfileStore,
+} from '../../src/profile';
+import { ChunkParser } from '../../src/profile/perf-script/chunked';
+import { findChunkStart } from '../../src/profile/perf-script/chunks';
+import { ChunkMerger } from '../../src/profile/merge';
+import { ChunkResult, ChunkWorkers } from './chunk-workers';
+
+/** The parser parseStream drives: a ProfileParser whose push may ask it to wait and whose finish may be async. */
+export interface StreamParser {
+  readonly bytesRead: number;
+  push(chunk: Uint8Array): void | Promise<void>;
+  noteTruncated(message: string): void;
+  finish(): ProfileStore | Promise<ProfileStore>;
+  /** Stops any threads (the read failed). */
+  abort(): void;
+  /** The input's expected size, when known before its first byte is pushed (see ParallelOptions.sizeHint). */
+  expectBytes(bytes: number): void;
+}
+
+export interface ParallelOptions {
+  /** Threads parsing one profile; 1: this thread only. */
+  threads: number;
+  /** Inputs smaller than this are parsed on this thread (and the first bytes of larger ones, unless sizeHint says). */
+  minBytes?: number;
+  /**
+   * The input's expected size, when known (a file's, an object's; a guess for gzip): at least minBytes, and the
+   * threads start at the first cut instead of after minBytes streamed on this thread.
+   */
+  sizeHint?: number;
+  /** Target chunk size. */
+  chunkBytes?: number;
+  /** With no place to cut in this many bytes, the rest is parsed on this thread (tests make it small). */
+  maxUncutBytes?: number;
+  /** The chunk worker script (tests). */
+  workerScript?: string;
+}
+
+/**
+ * The first bytes, and inputs smaller than this, are parsed on one thread. Measured with `npm run bench --
+ * --parse-only` (the crossover row) on a 2-vCPU VM shared with other work: threads did not win below 128 MiB there
+ * (a thread's start and warm-up, the tables each thread builds again and the merge cost more than they save).
+ * FLAMESCOPE_PARALLEL_MIN_BYTES overrides it (tests, and measuring on other machines).
+ */
+export const PARALLEL_MIN_BYTES = envBytes('FLAMESCOPE_PARALLEL_MIN_BYTES') ?? 64 << 20;
+export const CHUNK_BYTES = 8 << 20;
+/** No sample boundary in this many bytes (perf script without call chains has no blank lines): one thread. */
+const MAX_UNCUT_BYTES = 64 << 20;
+
+function envBytes(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+export { defaultParseThreads } from './parse-threads';
+
+export function createStreamParser(options: ParseOptions, parallel?: ParallelOptions): StreamParser {
+  if (!parallel || parallel.threads <= 1 || (options.format !== undefined && options.format !== 'perf-script')) {
+    return new SingleThread(createParser(options));
+  }
+  return new Deferred(options, parallel);
+}
+
+/** A plain ProfileParser. */
+class SingleThread implements StreamParser {
+  constructor(private readonly parser: ReturnType<typeof createParser>) {}
+  get bytesRead() {
+    return this.parser.bytesRead;
+  }
+  push(chunk: Uint8Array) {
+    this.parser.push(chunk);
+  }
+  noteTruncated(message: string) {
+    this.parser.noteTruncated(message);
+  }
+  finish() {
+    return this.parser.finish();
+  }
+  abort() {}
+  expectBytes() {}
+}
+
+/**
+ * Holds the first bytes until the format is known, as the detecting parser does (4 KiB almost always, 1 MiB at
+ * most): then perf script goes to ParallelPerfParser, any other format to its importer on this thread. An input that
+ * ends first is read on this thread, exactly as without threads.
+ */
+class Deferred implements StreamParser {
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  private inner: StreamParser | undefined;
+  private sizeHint: number | undefined;
+  /** The next detection window to try (as the detecting parser does: fixed sizes, so chunking never matters). */
+  private window = 0;
+
+  constructor(
+    private readonly options: ParseOptions,
+    private readonly parallel: ParallelOptions
+  ) {}
+
+  get bytesRead() {
+    return this.inner ? this.inner.bytesRead : this.heldBytes;
+  }
+
+  push(chunk: Uint8Array): void | Promise<void> {
+    if (this.inner) {
+      return this.inner.push(chunk);
+    }
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    const chosen = this.choose();
+    if (chosen) {
+      return this.start(chosen);
+    }
+  }
+
+  noteTruncated(message: string) {
+    if (!this.inner) {
+      this.start(new SingleThread(createParser(this.options)));
+    }
+    this.inner!.noteTruncated(message);
+  }
+
+  finish() {
+    if (!this.inner) {
+      this.start(new SingleThread(createParser(this.options)));
+    }
+    return this.inner!.finish();
+  }
+
+  abort() {
+    this.inner?.abort();
+  }
+
+  expectBytes(bytes: number) {
+    this.sizeHint = bytes;
+  }
+
+  /**
+   * The format as the detecting parser tells it (the first window that decides, else perf script), or undefined while
+   * the next window is not filled yet; then the parser for it.
+   */
+  private choose(): StreamParser | undefined {
+    let format = this.options.format;
+    while (format === undefined && this.window < DETECT_WINDOWS.length) {
+      const size = DETECT_WINDOWS[this.window];
+      if (this.heldBytes < size) {
+        return undefined;
+      }
+      format = detectFormat(Buffer.concat(this.held, size), false);
+      this.window++;
+    }
+    return (format ?? 'perf-script') === 'perf-script'
+      ? new ParallelPerfParser(this.options, { sizeHint: this.sizeHint, ...this.parallel })
+      : new SingleThread(createParser(this.options));
+  }
+
+  private start(inner: StreamParser): void | Promise<void> {
+    this.inner = inner;
+    const held = this.held;
+    this.held = [];
+    let wait: void | Promise<void> = undefined;
+    for (const chunk of held) {
+      wait = inner.push(chunk);
+    }
+    return wait;
+  }
+}
+
+/** The merge's source number of chunks parsed on this thread, and of the tail (past any worker's number). */
+const THIS_THREAD = -1;
+const TAIL = -2;
+
+/**
+ * perf script on `threads` threads: this one and threads - 1 workers. The first `minBytes` stream through one parser
+ * on this thread, exactly the single-thread parse — an input that ends there never meets a thread or a merge. Past
+ * them, the input is cut at the next sample boundary: what that parser read becomes chunk 0, and the rest is cut
+ * into chunks for the workers. This thread reads, cuts and merges, and parses a chunk itself (with the same parser,
+ * whose tables and warm code carry on) whenever every worker already has one waiting, so the threads match the cores.
+ */
+export class ParallelPerfParser implements StreamParser {
+  bytesRead = 0;
+  private workers: ChunkWorkers | undefined;
+  private readonly workerCount: number;
+  private readonly workerScript: string | undefined;
+  private readonly minBytes: number;
+  /** The parser on this thread: streaming (no chunk cut yet), then the parser of this thread's chunks. */
+  private readonly direct: PerfScriptParser;
+  private here: ChunkParser | undefined;
+  private readonly chunkBytes: number;
+  private readonly maxUncutBytes: number;
+  private readonly perfOptions: PerfScriptOptions;
+  private readonly merger = new ChunkMerger();
+  private readonly truncations: string[] = [];
+  // Bytes not yet cut off: pending[0, pendingLength). A chunk leaves in its buffer (moved to a worker, and back).
+  private pending: Buffer;
+  private pendingLength = 0;
+  /** Where the search for the next cut resumes. */
+  private searchFrom = 0;
+  /** Chunks sent, by index; merged in index order as they come back. */
+  private sent = 0;
+  private readonly done = new Map<number, ChunkResult>();
+  private merged = 0;
+  private readonly maxInFlight: number;
+  /** Chunk buffers back from the workers, for the next chunks. */
+  private readonly spare: ArrayBuffer[] = [];
+  private waiter: (() => void) | undefined;
+  private failure: Error | undefined;
+  /** No cut found in MAX_UNCUT_BYTES: the rest is parsed here, as one last chunk. */
+  private tail: PerfScriptParser | undefined;
+
+  constructor(options: ParseOptions, parallel: ParallelOptions) {
+    this.perfOptions = { keepUnknownAddresses: options.keepUnknownAddresses };
+    this.chunkBytes = parallel.chunkBytes ?? CHUNK_BYTES;
+    this.maxUncutBytes = parallel.maxUncutBytes ?? MAX_UNCUT_BYTES;
+    this.workerCount = Math.max(1, parallel.threads - 1);
+    this.workerScript = parallel.workerScript;
+    const minBytes = parallel.minBytes ?? PARALLEL_MIN_BYTES;
+    this.minBytes = (parallel.sizeHint ?? 0) >= minBytes ? 0 : minBytes;
+    this.direct = new PerfScriptParser(this.perfOptions);
+    // Two chunks per thread: one parsing, one waiting to be picked up.
+    this.maxInFlight = parallel.threads * 2;
+    this.pending = this.buffer(this.chunkBytes * 2);
+  }
+
+  push(chunk: Uint8Array): void | Promise<void> {
+    this.bytesRead += chunk.length;
+    if (this.failure) {
+      throw this.failure;
+    }
+    if (this.tail) {
+      this.tail.push(chunk);
+      return;
+    }
+    if (!this.here && this.bytesRead - chunk.length < this.minBytes) {
+      // Still streaming on this thread; once past minBytes, the rest waits in `pending` for the first cut.
+      const keep = Math.min(chunk.length, this.minBytes - (this.bytesRead - chunk.length));
+      this.direct.push(chunk.subarray(0, keep));
+      chunk = chunk.subarray(keep);
+      if (chunk.length === 0) {
+        return;
+      }
+    }
+    this.append(chunk);
+    if (!this.here) {
+      // The first cut: what the streaming parser read, up to it, is chunk 0.
+      const at = findChunkStart(this.pending, Math.max(1, this.searchFrom), this.pendingLength);
+      if (at < 0) {
+        this.searchFrom = -at - 1;
+        if (this.pendingLength > this.maxUncutBytes) {
+          this.tail = this.direct;
+          this.tail.push(this.pending.subarray(0, this.pendingLength));
+          this.pending = Buffer.alloc(0);
+          this.pendingLength = 0;
+        }
+        return;
+      }
+      this.direct.push(this.pending.subarray(0, at));
+      const partial = this.direct.finishPartial();
+      this.here = ChunkParser.continuing(this.direct);
+      this.workers = new ChunkWorkers(this.workerCount, this.workerScript);
+      this.sent = 1;
+      this.done.set(0, { partial, source: THIS_THREAD });
+      this.pending.copy(this.pending, 0, at, this.pendingLength);
+      this.pendingLength -= at;
+      this.searchFrom = 0;
+      this.mergeReady();
+    }
+    while (this.pendingLength >= this.chunkBytes) {
+      const at = findChunkStart(this.pending, Math.max(this.searchFrom, this.chunkBytes), this.pendingLength);
+      if (at < 0) {
+        this.searchFrom = -at - 1;
+        if (this.pendingLength > this.maxUncutBytes) {
+          this.tail = new PerfScriptParser(this.perfOptions);
+          this.tail.push(this.pending.subarray(0, this.pendingLength));
+          this.pending = Buffer.alloc(0);
+          this.pendingLength = 0;
+        }
+        break;
+      }
+      this.send(at, []);
+    }
+    if (this.sent - this.merged >= this.maxInFlight) {
+      return new Promise((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  noteTruncated(message: string) {
+    this.truncations.push(message);
+  }
+
+  async finish(): Promise<ProfileStore> {
+    if (!this.here) {
+      // Never cut: the single-thread parse, as it is (a tail that found no cut is the same streaming parser).
+      if (!this.tail) {
+        this.direct.push(this.pending.subarray(0, this.pendingLength));
+      }
+      for (const message of this.truncations) {
+        this.direct.noteTruncated(message);
+      }
+      return this.direct.finish();
+    }
+    try {
+      if (this.tail) {
+        for (const message of this.truncations) {
+          this.tail.noteTruncated(message);
+        }
+        const last = this.sent++;
+        this.done.set(last, { partial: this.tail.finishPartial(), source: TAIL });
+      } else {
+        this.send(this.pendingLength, this.truncations);
+      }
+      for (;;) {
+        if (this.failure) {
+          throw this.failure;
+        }
+        this.mergeReady();
+        if (this.merged === this.sent) {
+          break;
+        }
+        await new Promise<void>((resolve) => (this.waiter = resolve));
+      }
+      if (this.failure) {
+        throw this.failure;
+      }
+      return this.merger.finish();
+    } finally {
+      void this.workers?.close();
+    }
+  }
+
+  abort() {
+    this.failure ??= new Error('the parse was stopped');
+    void this.workers?.close();
+  }
+
+  expectBytes() {
+    // Only read when constructed (Deferred passes it on).
+  }
+
+  private append(chunk: Uint8Array) {
+    const need = this.pendingLength + chunk.length;
+    if (need > this.pending.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.pending.length * 2));
+      this.pending.copy(bigger, 0, 0, this.pendingLength);
+      this.pending = bigger;
+    }
+    this.pending.set(chunk, this.pendingLength);
+    this.pendingLength = need;
+  }
+
+  /** Sends pending[0, end) as the next chunk; the rest starts the next one. */
+  private send(end: number, truncations: string[]) {
+    const chunk = this.pending;
+    const rest = this.pendingLength - end;
+    this.pending = this.buffer(Math.max(this.chunkBytes * 2, rest));
+    chunk.copy(this.pending, 0, end, this.pendingLength);
+    this.pendingLength = rest;
+    this.searchFrom = 0;
+    const index = this.sent++;
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, end);
+    if (this.workers!.waiting >= this.workerCount) {
+      const partial = this.here!.parse(chunk.subarray(0, end), truncations);
+      this.parsed(index, { partial, source: THIS_THREAD, buffer: chunk.buffer as ArrayBuffer });
+      return;
+    }
+    this.workers!.parse({ id: index, bytes, options: this.perfOptions, truncations }).then(
+      (result) => this.parsed(index, result),
+      (e: Error) => {
+        this.failure ??= e;
+        this.wake();
+      }
+    );
+  }
+
+  private parsed(index: number, result: ChunkResult) {
+    if (result.buffer && this.spare.length < this.maxInFlight) {
+      this.spare.push(result.buffer);
+      result.buffer = undefined;
+    }
+    this.done.set(index, result);
+    this.mergeReady();
+    this.wake();
+  }
+
+  /** A buffer of at least `size` bytes: a chunk's, back from its worker, when one is big enough. */
+  private buffer(size: number): Buffer {
+    const i = this.spare.findIndex((b) => b.byteLength >= size);
+    return i >= 0 ? Buffer.from(this.spare.splice(i, 1)[0]) : Buffer.allocUnsafeSlow(size);
+  }
+
+  /** Merges every chunk whose predecessors are merged (file order is what makes the ids come out the same). */
+  private mergeReady() {
+    for (;;) {
+      const result = this.done.get(this.merged);
+      if (!result) {
+        return;
+      }
+      this.done.delete(this.merged);
+      this.merger.add(result.partial, result.source);
+      this.merged++;
+    }
+  }
+
+  private wake() {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * A chunk-parsing thread (see chunk-workers.ts): chunks of one perf script profile in, in file order; for each, what
+ * it added (a PartialStore) out. A new session (the next profile) starts from nothing; `release` drops the last one.
+ */
+import { parentPort } from 'node:worker_threads';
+import { ChunkParser } from '../../src/profile/perf-script/chunked';
+import { ChunkAnswer, ChunkJob, partialTransferList } from './chunk-workers';
+
+let parser: ChunkParser | undefined;
+let session: number | undefined;
+
+parentPort?.on('message', (job: ChunkJob | { release: true }) => {
+  if ('release' in job) {
+    parser = undefined;
+    session = undefined;
+    return;
+  }
+  if (job.session !== session) {
+    parser = undefined;
+    session = job.session;
+  }
+  let answer: ChunkAnswer;
+  try {
+    // The bytes arrive as a plain Uint8Array over the moved buffer; a Buffer view gives the parser memchr.
+    const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+    parser ??= new ChunkParser(job.options);
+    answer = { id: job.id, partial: parser.parse(bytes, job.truncations), buffer: job.bytes.buffer as ArrayBuffer };
+  } catch (e) {
+    answer = { id: job.id, error: (e as Error)?.stack ?? String(e) };
+  }
+  parentPort!.postMessage(answer, 'partial' in answer ? [...partialTransferList(answer.partial), answer.buffer] : []);
+});

@@ -1,0 +1,170 @@
+/**
+ * Merging profiles parsed in pieces. A perf script profile cut at sample boundaries (perf-script/chunks.ts) is parsed
+ * chunk by chunk, each into its own StoreBuilder; every id in a chunk (frame, stack node, thread, event, context) is
+ * local to it. Merging the chunks in file order into one builder re-interns each table in local id order — which is
+ * first-seen order — so every id comes out as a single pass over the whole file would have assigned it, and the
+ * finished store is identical to the single-thread parse. Pure data: no I/O, no threads.
+ */
+import { StoreBuilder } from './builder';
+import { ParseWarning, ProfileHeader, ProfileStore } from './store';
+
+/**
+ * A chunk's builder state (StoreBuilder.partial): plain arrays, so it crosses threads by structured clone. Ids are
+ * those of the chunk's source (the builder that parsed it, maybe after earlier chunks): each table holds only the
+ * entries this chunk added, from `first` on.
+ */
+export interface PartialStore {
+  header: ProfileHeader;
+  /** Line numbers relative to the chunk's first line. */
+  warnings: ParseWarning[];
+  /** Lines in the chunk (the next chunk's line numbers start after them). */
+  lines: number;
+  bytesRead: number;
+  timePrecisionDigits: number;
+  /** Source event id of the first bare event line, or -1. */
+  foldEvent: number;
+  /** The source's table sizes before this chunk: the first id of each delta below. */
+  first: { frames: number; stacks: number; threads: number; events: number; contexts: number };
+  frames: { name: string[]; dso: string[]; chainPart: Uint8Array; address: Array<string | undefined> };
+  /** Stack trie nodes (node 0, the root, is never sent). */
+  stacks: { parent: Int32Array; frame: Int32Array };
+  threads: { comm: string[]; pid: Int32Array; tid: Int32Array };
+  events: string[];
+  /** (stack, thread, cpu, event) per context, 4 ints each. */
+  contextKeys: Int32Array;
+  /** Samples in file order; sec < 0: no timestamp. */
+  samples: {
+    count: number;
+    sec: Float64Array;
+    nsec: Int32Array;
+    context: Int32Array;
+    weight: Float64Array | null;
+  };
+}
+
+/** Source id → merged id, per table, for one source; grows with each of its chunks. */
+class IdMaps {
+  frame = new IdMap();
+  stack = new IdMap([0]);
+  thread = new IdMap();
+  event = new IdMap();
+  context = new IdMap();
+}
+
+class IdMap {
+  ids: Int32Array;
+  size: number;
+  constructor(initial: number[] = []) {
+    this.ids = new Int32Array(Math.max(1024, initial.length));
+    this.ids.set(initial);
+    this.size = initial.length;
+  }
+  /** Checks the delta starts where this map ends (chunks of a source merged in order, none missed). */
+  expect(first: number) {
+    if (first !== this.size) {
+      throw new Error(`chunk merged out of order: ids from ${first}, expected ${this.size}`);
+    }
+  }
+  push(id: number) {
+    if (this.size === this.ids.length) {
+      const bigger = new Int32Array(this.ids.length * 2);
+      bigger.set(this.ids);
+      this.ids = bigger;
+    }
+    this.ids[this.size++] = id;
+  }
+}
+
+/**
+ * Merges chunks handed over in file order (each as soon as it and those before it are parsed). `source` names the
+ * builder a chunk came from: chunks of one source share its ids, so each needs only its own additions mapped.
+ */
+export class ChunkMerger {
+  private readonly builder = new StoreBuilder();
+  private readonly sources = new Map<number, IdMaps>();
+  private lines = 0;
+
+  add(partial: PartialStore, source: number): void {
+    let maps = this.sources.get(source);
+    if (!maps) {
+      maps = new IdMaps();
+      this.sources.set(source, maps);
+    }
+    mergePartial(this.builder, partial, this.lines, maps);
+    this.lines += partial.lines;
+  }
+
+  finish(): ProfileStore {
+    return this.builder.finish();
+  }
+}
+
+/** Appends a chunk to `target`; `lineOffset` is the number of lines before the chunk in the whole input. */
+function mergePartial(target: StoreBuilder, p: PartialStore, lineOffset: number, maps: IdMaps): void {
+  mergeHeader(target.header, p.header);
+  for (const w of p.warnings) {
+    target.absorbWarning(w, lineOffset);
+  }
+  target.bytesRead += p.bytesRead;
+  target.noteTimePrecision(p.timePrecisionDigits);
+
+  // Each table in source id order, which is first-seen order: new entries get merged ids in file order.
+  const frames = maps.frame;
+  frames.expect(p.first.frames);
+  for (let i = 0; i < p.frames.name.length; i++) {
+    frames.push(target.frameId(p.frames.name[i], p.frames.dso[i], p.frames.chainPart[i] === 1, p.frames.address[i]));
+  }
+  // Parents come before children in a trie built root-down, so one pass in id order maps every node.
+  const stacks = maps.stack;
+  stacks.expect(p.first.stacks);
+  for (let i = 0; i < p.stacks.parent.length; i++) {
+    stacks.push(target.stackChild(stacks.ids[p.stacks.parent[i]], frames.ids[p.stacks.frame[i]]));
+  }
+  const threads = maps.thread;
+  threads.expect(p.first.threads);
+  for (let i = 0; i < p.threads.comm.length; i++) {
+    threads.push(target.threadOf(p.threads.comm[i], p.threads.pid[i], p.threads.tid[i]));
+  }
+  const events = maps.event;
+  events.expect(p.first.events);
+  for (const name of p.events) {
+    events.push(target.eventOf(name));
+  }
+  if (p.foldEvent >= 0) {
+    target.noteBareEvent(events.ids[p.foldEvent]);
+  }
+  const contexts = maps.context;
+  contexts.expect(p.first.contexts);
+  const keys = p.contextKeys;
+  for (let k = 0; k < keys.length; k += 4) {
+    contexts.push(
+      target.contextId(stacks.ids[keys[k]], threads.ids[keys[k + 1]], keys[k + 2], events.ids[keys[k + 3]])
+    );
+  }
+
+  const s = p.samples;
+  const contextIds = contexts.ids;
+  target.reserve(target.sampleCount + s.count);
+  for (let i = 0; i < s.count; i++) {
+    target.addContextSample(s.sec[i], s.nsec[i], contextIds[s.context[i]], s.weight === null ? 1 : s.weight[i]);
+  }
+}
+/** Fills what `into` lacks: the header lines are all in the first chunk; a later one may add the first `tod`. */
+function mergeHeader(into: ProfileHeader, from: ProfileHeader) {
+  for (const event of from.events) {
+    if (!into.events.includes(event)) {
+      into.events.push(event);
+    }
+  }
+  for (const [key, value] of Object.entries(from.fields)) {
+    if (!(key in into.fields)) {
+      into.fields[key] = value;
+    }
+  }
+  const target = into as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(from)) {
+    if (key !== 'events' && key !== 'fields' && value !== undefined && target[key] === undefined) {
+      target[key] = value;
+    }
+  }
+}

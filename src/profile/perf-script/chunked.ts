@@ -1,0 +1,68 @@
+/**
+ * A perf script profile parsed as chunks (chunks.ts cuts, merge.ts joins): a parser that takes chunks one after
+ * another (a worker thread's), and the whole sequence on one thread — what the threaded parse must equal, and what
+ * tests check it against.
+ */
+import { ChunkMerger, PartialStore } from '../merge';
+import { ProfileStore } from '../store';
+import { PerfScriptOptions, PerfScriptParser } from './parser';
+
+/** Parses chunks of one profile, each after the last it was given in file order (not necessarily adjacent). */
+export class ChunkParser {
+  private readonly parser: PerfScriptParser;
+  private started = false;
+
+  constructor(options: PerfScriptOptions = {}, parser?: PerfScriptParser) {
+    this.parser = parser ?? new PerfScriptParser(options);
+    this.started = parser !== undefined;
+  }
+
+  /** Takes later chunks on a parser that has streamed the first one and ended it with finishPartial. */
+  static continuing(parser: PerfScriptParser): ChunkParser {
+    return new ChunkParser({}, parser);
+  }
+
+  /**
+   * One chunk. `truncations`: the input ended early right after this (last) chunk; noted before its final,
+   * unterminated line is read, as the streaming parser would.
+   */
+  parse(bytes: Uint8Array, truncations: readonly string[] = []): PartialStore {
+    if (this.started) {
+      this.parser.startChunk();
+    }
+    this.started = true;
+    this.parser.push(bytes);
+    for (const message of truncations) {
+      this.parser.noteTruncated(message);
+    }
+    return this.parser.finishPartial();
+  }
+}
+
+/** One chunk on a parser of its own. */
+export function parsePerfChunk(
+  bytes: Uint8Array,
+  options: PerfScriptOptions = {},
+  truncations: readonly string[] = []
+): PartialStore {
+  return new ChunkParser(options).parse(bytes, truncations);
+}
+
+/**
+ * Parses buf cut at `starts` (chunk offsets after 0) and merges the chunks. Chunk i goes to parser i % `parsers`,
+ * as chunks go round worker threads.
+ */
+export function parseChunksSerially(
+  buf: Uint8Array,
+  starts: readonly number[],
+  options: PerfScriptOptions = {},
+  parsers = 1
+): ProfileStore {
+  const merger = new ChunkMerger();
+  const sessions = Array.from({ length: parsers }, () => new ChunkParser(options));
+  const bounds = [0, ...starts, buf.length];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    merger.add(sessions[i % parsers].parse(buf.subarray(bounds[i], bounds[i + 1])), i % parsers);
+  }
+  return merger.finish();
+}
