@@ -6,7 +6,8 @@
  * the browser with the same engine.
  *
  * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`). Builds lib/host when it is older than its
- * sources. With UPDATE_SCREENSHOTS=1 it also saves src/img/screenshot-light.png and -dark.png for the plugin catalog.
+ * sources. With UPDATE_SCREENSHOTS=1 it also saves src/img/screenshot-light.png and -dark.png for the plugin catalog,
+ * and screenshot-zoomed.png (two seconds across the page) for the README.
  */
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -343,6 +344,10 @@ describe('the viewer page', () => {
     await expect(page.getByTestId('flamescope-selection').textContent()).resolves.toBe(
       '09:30:03.500 – 09:30:04.520 (1.02 s)'
     );
+    await flamePainted(page);
+    // For the README: what the zoomed axis looks like (refreshed with UPDATE_SCREENSHOTS=1, as the catalog's).
+    const dir = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'src', 'img') : tmpdir();
+    await page.screenshot({ path: join(dir, 'screenshot-zoomed.png') });
     await page.close();
   });
 
