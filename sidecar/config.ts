@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDuration } from './duration';
 import { DEFAULT_MAX_PROFILE_MB, DEFAULT_MAX_RATIO } from './io/limits';
-import { defaultParseThreads } from './profiles/parse-threads';
+import { defaultServerParseThreads } from './profiles/parse-threads';
 
 export interface SidecarConfig {
   storage: string;
@@ -109,10 +109,8 @@ export const SETTINGS: Setting[] = [
     key: 'parseConcurrency',
     flag: 'parse-concurrency',
     type: 'number',
-    help:
-      'threads one large perf script profile (64 MiB or more) is split across; default: the cores on machines ' +
-      'with 4 or more, else 1 (on 2 cores the split measured no faster)',
-    defaultValue: defaultParseThreads(),
+    help: "threads one large perf script profile (64 MiB or more) is split across; default: this machine's cores",
+    defaultValue: defaultServerParseThreads(),
   },
   {
     key: 'parseWorkers',

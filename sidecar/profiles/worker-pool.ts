@@ -4,7 +4,7 @@
  * heap a big failed parse grew, and a fresh worker costs ~30 ms.
  */
 import { existsSync } from 'node:fs';
-import { defaultParseThreads } from './parse-threads';
+import { defaultServerParseThreads } from './parse-threads';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ProfileFormat, ProfileStore } from '../../src/profile';
@@ -92,7 +92,7 @@ export class WorkerPool {
         maxBytes: this.maxBytes,
         maxRatio: this.maxRatio,
         format,
-        parseThreads: this.storage.parseConcurrency ?? defaultParseThreads(),
+        parseThreads: this.storage.parseConcurrency ?? defaultServerParseThreads(),
       };
       this.queue.push({ request, onProgress, resolve, reject });
       this.dispatch();

@@ -5,7 +5,7 @@
  * for input with no place to cut, and for other formats (which never go to threads). Then the CLI and a sidecar
  * with --parse-concurrency 1 and 2: the same answers, byte for byte.
  */
-import { defaultParseThreads } from '../../sidecar/profiles/parse-threads';
+import { defaultParseThreads, defaultServerParseThreads } from '../../sidecar/profiles/parse-threads';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -259,7 +259,8 @@ describe('--parse-concurrency 1 and 2 answer the same', () => {
 });
 
 describe('the default thread count for one profile', () => {
-  it('splits only on 4 cores or more (on 2 it measured no faster)', () => {
+  it('the sidecar (warm threads) uses every core; the CLI (cold threads) splits only from 4 cores', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultServerParseThreads(cores))).toEqual([1, 2, 3, 4, 16]);
     expect([1, 2, 3, 4, 16].map((cores) => defaultParseThreads(cores))).toEqual([1, 1, 1, 4, 16]);
   });
 });
