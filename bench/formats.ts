@@ -12,6 +12,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { parseProfile } from '../src/profile';
 import { Rng, Zipf } from './prng';
+import { median } from './timing';
 
 /** Bump when the output changes in any way: a present profile is reused only when this matches. */
 const CPUPROFILE_VERSION = 1;
@@ -327,17 +328,6 @@ function hashString(s: string): number {
     h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   }
   return h >>> 0;
-}
-
-async function median(reps: number, fn: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 const ms = (t: number) => (t >= 100 ? `${t.toFixed(0)} ms` : `${t.toFixed(2)} ms`);

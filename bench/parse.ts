@@ -4,13 +4,13 @@
  * `zcat | wc -l` for the .gz — plus the speedup of N threads over one, the single/parallel crossover on slices of the
  * file (what PARALLEL_MIN_BYTES should be), and peak RSS while parsing (a child process per figure).
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseStream, readProfileFile } from '../sidecar/io/read-profile';
 import { PARALLEL_MIN_BYTES } from '../sidecar/profiles/parallel-parse';
 import type { BenchRow, RunChild } from './formats';
 import type { ProfileManifest } from './generate-profile';
+import { median, shell } from './timing';
 
 const CHUNK_BYTES = 1 << 20;
 const MiB = 1 << 20;
@@ -169,30 +169,6 @@ async function newlineScan(path: string): Promise<number> {
     }
   }
   return lines;
-}
-
-async function median(reps: number, fn: () => unknown, warmup = 0): Promise<number> {
-  for (let i = 0; i < warmup; i++) {
-    await fn();
-  }
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-function shell(command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}`))));
-  });
 }
 
 const ms = (t: number) => (t >= 100 ? `${t.toFixed(0)} ms` : `${t.toFixed(2)} ms`);

@@ -27,6 +27,7 @@ import { readProfileFile } from '../sidecar/io/read-profile';
 import { childJsonParse, formatRows } from './formats';
 import { ensureProfile, ProfileManifest } from './generate-profile';
 import { childParseThreads, parseRows } from './parse';
+import { median, shell } from './timing';
 
 const DATA_DIR = resolve(__dirname, '..', 'bench-data');
 /** The same chunk size readProfileFile uses, so the baseline reads the file exactly as the parser does. */
@@ -341,31 +342,6 @@ async function nodeGunzip(path: string): Promise<number> {
     bytes += chunk.length;
   }
   return bytes;
-}
-
-/** Median wall time of `reps` runs after `warmup` untimed ones, ms. */
-async function median(reps: number, fn: () => unknown, warmup = 0): Promise<number> {
-  for (let i = 0; i < warmup; i++) {
-    await fn();
-  }
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-function shell(command: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const p = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${command} exited ${code}`))));
-  });
 }
 
 function runNode(args: string[], stdout: 'pipe' | 'inherit' = 'pipe', nodeArgs: string[] = []): Promise<string> {

@@ -7,26 +7,10 @@
  * hex address), and a `#` line before the first sample is header.
  */
 import { CHAR_CR, CHAR_LF, isBlank } from '../bytes';
-import { EventLine, parseEventLine } from './event-line';
+import { emptyEventLine, EventLine, parseEventLine } from './event-line';
 import { MAX_LINE_BYTES } from './parser';
 
-const scratch: EventLine = {
-  commStart: 0,
-  commEnd: 0,
-  pid: -1,
-  tid: -1,
-  cpu: -1,
-  sec: -1,
-  nsec: 0,
-  fracDigits: 0,
-  badTimestamp: false,
-  period: 1,
-  eventStart: -1,
-  eventEnd: -1,
-  payloadStart: -1,
-  todStart: -1,
-  todEnd: -1,
-};
+const scratch: EventLine = emptyEventLine();
 
 /**
  * The first offset ≥ `from` + 1 in buf[0, end) where a chunk may start: the start of an event line whose previous line

@@ -35,6 +35,27 @@ export interface EventLine {
   todEnd: number;
 }
 
+/** An EventLine to parse into (one per parser, reused for every line). */
+export function emptyEventLine(): EventLine {
+  return {
+    commStart: 0,
+    commEnd: 0,
+    pid: -1,
+    tid: -1,
+    cpu: -1,
+    sec: -1,
+    nsec: 0,
+    fracDigits: 0,
+    badTimestamp: false,
+    period: 1,
+    eventStart: -1,
+    eventEnd: -1,
+    payloadStart: -1,
+    todStart: -1,
+    todEnd: -1,
+  };
+}
+
 const MAX_TOKENS = 64;
 // Token boundaries of the current line, reused across calls (no allocation per sample).
 const tokStart = new Int32Array(MAX_TOKENS);

@@ -10,7 +10,7 @@ import { ByteInterner } from '../interner';
 import { PartialStore } from '../merge';
 import { ProfileParser } from '../parser';
 import { ProfileStore } from '../store';
-import { EventLine, parseEventLine } from './event-line';
+import { emptyEventLine, EventLine, parseEventLine } from './event-line';
 import { parseHeaderLine } from './header';
 
 export interface PerfScriptOptions {
@@ -32,23 +32,7 @@ export class PerfScriptParser implements ProfileParser {
   private inSample = false;
   /** The sample being read is dropped (a bad timestamp): its frame lines are consumed, not interned. */
   private skipSample = false;
-  private readonly ev: EventLine = {
-    commStart: 0,
-    commEnd: 0,
-    pid: -1,
-    tid: -1,
-    cpu: -1,
-    sec: -1,
-    nsec: 0,
-    fracDigits: 0,
-    badTimestamp: false,
-    period: 1,
-    eventStart: -1,
-    eventEnd: -1,
-    payloadStart: -1,
-    todStart: -1,
-    todEnd: -1,
-  };
+  private readonly ev: EventLine = emptyEventLine();
   // The sample being read.
   private sec = -1;
   private nsec = 0;
