@@ -135,6 +135,34 @@ describe('warm-up over a folder', () => {
   });
 });
 
+/**
+ * A warming sidecar whose cache holds `profiles` times the parsed size of the test profile (every profile here parses
+ * to that size: measured first with warm-up off), with `queried` (2 h old, so not warmed) loaded by a query.
+ */
+async function sidecarWithRoom(
+  folder: ProfileFolder,
+  queried: string,
+  profiles: number
+): Promise<{ sidecar: Sidecar; storeBytes: number }> {
+  folder.write('probe.perf', profile.text);
+  const probe = await startTestSidecar({ storage: folder.url });
+  await heatmap(probe, 'probe.perf');
+  const storeBytes = await metric(probe, 'flamescope_cache_bytes');
+  await probe.close();
+  folder.remove('probe.perf');
+  writeAged(folder, queried, profile.text, 2 * HOUR_MS);
+  const cacheMemoryMb = (profiles * storeBytes) / MiB;
+  const sidecar = await startTestSidecar({
+    storage: folder.url,
+    warmRecent: '1h',
+    warmIntervalMs: 150,
+    cacheMemoryMb,
+    warmMaxMb: cacheMemoryMb,
+  });
+  expect((await heatmap(sidecar, queried)).status).toBe(200);
+  return { sidecar, storeBytes };
+}
+
 describe('warm-up under cache pressure', () => {
   const folder = new ProfileFolder();
   let sidecar: Sidecar;
@@ -143,25 +171,8 @@ describe('warm-up under cache pressure', () => {
   const RECENT = [1, 2, 3, 4, 5].map((i) => `recent/host-${i}/2026-11-17T09:0${i}:00Z.perf`);
 
   beforeAll(async () => {
-    // Every profile here parses to the same size: measured once, with warm-up off.
-    folder.write('probe.perf', profile.text);
-    const probe = await startTestSidecar({ storage: folder.url });
-    await heatmap(probe, 'probe.perf');
-    storeBytes = await metric(probe, 'flamescope_cache_bytes');
-    await probe.close();
-    folder.remove('probe.perf');
-
     // Room for the queried profile and 2.5 more; warm-up may use all of it.
-    writeAged(folder, QUERIED, profile.text, 2 * HOUR_MS);
-    const cacheMemoryMb = (3.5 * storeBytes) / MiB;
-    sidecar = await startTestSidecar({
-      storage: folder.url,
-      warmRecent: '1h',
-      warmIntervalMs: 150,
-      cacheMemoryMb,
-      warmMaxMb: cacheMemoryMb,
-    });
-    expect((await heatmap(sidecar, QUERIED)).status).toBe(200);
+    ({ sidecar, storeBytes } = await sidecarWithRoom(folder, QUERIED, 3.5));
   });
   afterAll(async () => {
     await sidecar?.close();
@@ -212,28 +223,12 @@ describe('warm-up under cache pressure', () => {
 describe('a warm load bigger than its room', () => {
   const folder = new ProfileFolder();
   let sidecar: Sidecar;
-  let storeBytes: number;
   const QUERIED = 'queried/2026-11-17T08:00:00Z.perf';
   const LANDED = 'landed/2026-11-17T09:00:00Z.perf.gz';
 
   beforeAll(async () => {
-    folder.write('probe.perf', profile.text);
-    const probe = await startTestSidecar({ storage: folder.url });
-    await heatmap(probe, 'probe.perf');
-    storeBytes = await metric(probe, 'flamescope_cache_bytes');
-    await probe.close();
-    folder.remove('probe.perf');
-    writeAged(folder, QUERIED, profile.text, 2 * HOUR_MS);
     // Room for the queried profile and half another.
-    const cacheMemoryMb = (1.5 * storeBytes) / MiB;
-    sidecar = await startTestSidecar({
-      storage: folder.url,
-      warmRecent: '1h',
-      warmIntervalMs: 150,
-      cacheMemoryMb,
-      warmMaxMb: cacheMemoryMb,
-    });
-    expect((await heatmap(sidecar, QUERIED)).status).toBe(200);
+    ({ sidecar } = await sidecarWithRoom(folder, QUERIED, 1.5));
   });
   afterAll(async () => {
     await sidecar?.close();

@@ -216,33 +216,23 @@ describe('HeatmapCanvas', () => {
     cellsList[55] = [5, 5, 40];
     const busy = makeGrid(20, 10, cellsList);
     installFakeContexts();
-    const { rerender } = render(
+    const canvas = (scale?: 'auto' | 'max') => (
       <HeatmapCanvas
         grid={busy}
         {...SIZE}
         fromMs={START}
         toMs={START + 20_000}
         palette="flamescope"
+        colorScale={scale}
         timeZone="utc"
         theme={theme}
         onSelect={jest.fn()}
       />
     );
+    const { rerender } = render(canvas());
     expect(screen.getByTestId('flamescope-heatmap-legend-top')).toHaveTextContent('3+ samples');
     expect(screen.getByText(/one cell is above the scale .* the busiest has 40/)).toBeInTheDocument();
-    rerender(
-      <HeatmapCanvas
-        grid={busy}
-        {...SIZE}
-        fromMs={START}
-        toMs={START + 20_000}
-        palette="flamescope"
-        colorScale="max"
-        timeZone="utc"
-        theme={theme}
-        onSelect={jest.fn()}
-      />
-    );
+    rerender(canvas('max'));
     expect(screen.getByTestId('flamescope-heatmap-legend-top')).toHaveTextContent('40 samples');
     expect(screen.queryByText(/above the scale/)).not.toBeInTheDocument();
   });
