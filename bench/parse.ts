@@ -4,13 +4,13 @@
  * `zcat | wc -l` for the .gz — plus the speedup of N threads over one, the single/parallel crossover on slices of the
  * file (what PARALLEL_MIN_BYTES should be), and peak RSS while parsing (a child process per figure).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseStream, readProfileFile } from '../sidecar/io/read-profile';
 import { PARALLEL_MIN_BYTES } from '../sidecar/profiles/parallel-parse';
 import type { BenchRow, RunChild } from './formats';
 import type { ProfileManifest } from './generate-profile';
-import { median, shell } from './timing';
+import { median, newlineScan, shell } from './timing';
 
 const CHUNK_BYTES = 1 << 20;
 const MiB = 1 << 20;
@@ -156,19 +156,6 @@ async function* pieces(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += CHUNK_BYTES) {
     yield bytes.subarray(i, Math.min(bytes.length, i + CHUNK_BYTES));
   }
-}
-
-/** The floor for any streaming parser in Node: read the file in the parser's chunks and find every line. */
-async function newlineScan(path: string): Promise<number> {
-  let lines = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    let at = chunk.indexOf(10);
-    while (at >= 0) {
-      lines++;
-      at = chunk.indexOf(10, at + 1);
-    }
-  }
-  return lines;
 }
 
 const ms = (t: number) => (t >= 100 ? `${t.toFixed(0)} ms` : `${t.toFixed(2)} ms`);

@@ -27,7 +27,7 @@ import { readProfileFile } from '../sidecar/io/read-profile';
 import { childJsonParse, formatRows } from './formats';
 import { ensureProfile, ProfileManifest } from './generate-profile';
 import { childParseThreads, parseRows } from './parse';
-import { median, shell } from './timing';
+import { median, newlineScan, shell } from './timing';
 
 const DATA_DIR = resolve(__dirname, '..', 'bench-data');
 /** The same chunk size readProfileFile uses, so the baseline reads the file exactly as the parser does. */
@@ -318,19 +318,6 @@ async function hardeningOnly() {
   console.log(`node ${process.version}, ${cpus().length}× ${cpus()[0]?.model.trim() ?? 'cpu'}\n`);
   printTable(await hardeningRows());
   console.log(`\nbench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
-}
-
-/** The floor for any streaming parser in Node: read the file in the parser's chunks and find every line. */
-async function newlineScan(path: string): Promise<number> {
-  let lines = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    let at = chunk.indexOf(10);
-    while (at >= 0) {
-      lines++;
-      at = chunk.indexOf(10, at + 1);
-    }
-  }
-  return lines;
 }
 
 /** Decompression alone, through the same stream setup readProfileFile uses (1 MiB reads, 256 KiB inflate chunks). */

@@ -1,5 +1,9 @@
-/** What every bench section times with: a median of runs, and a shell command's output. */
+/** What the bench sections time with: a median of runs, a shell command's output, the bare line scan. */
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+
+/** The parser's read size. */
+const CHUNK_BYTES = 1 << 20;
 
 /** Median wall time of `reps` runs after `warmup` untimed ones, ms. */
 export async function median(reps: number, fn: () => unknown, warmup = 0): Promise<number> {
@@ -25,4 +29,17 @@ export function shell(command: string): Promise<string> {
     p.on('error', reject);
     p.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${command} exited ${code}`))));
   });
+}
+
+/** The floor for any streaming parser in Node: read the file in the parser's chunks and find every line. */
+export async function newlineScan(path: string): Promise<number> {
+  let lines = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    let at = chunk.indexOf(10);
+    while (at >= 0) {
+      lines++;
+      at = chunk.indexOf(10, at + 1);
+    }
+  }
+  return lines;
 }
