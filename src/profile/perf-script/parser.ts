@@ -11,12 +11,18 @@ import { PartialStore } from '../merge';
 import { ProfileParser } from '../parser';
 import { ProfileStore } from '../store';
 import { emptyEventLine, EventLine, parseEventLine } from './event-line';
+import { FrameLineCache } from './frame-line-cache';
 import { parseHeaderLine } from './header';
 
 export interface PerfScriptOptions {
   /** Keep the address of `[unknown]` frames (FlameGraph's `--addrs`); costs a frame per distinct address. */
   keepUnknownAddresses?: boolean;
+  /** Read every frame line the full way (tests compare the two ways). */
+  noFrameLineCache?: boolean;
 }
+
+/** frameValue's answer for a line that is not a frame. */
+const NOT_A_FRAME = -1;
 
 /** Lines longer than this are garbage (a binary file, say): they are skipped, not buffered without bound. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -47,8 +53,14 @@ export class PerfScriptParser implements ProfileParser {
   private lineFrame = new Int32Array(1024);
   private readonly chains: Int32Array[] = [];
   private resolvedKeys = 0;
+  // Whole frame lines seen before → their frame value: most lines are matched here with one pass over their bytes.
+  private readonly frameLines: FrameLineCache | null;
+  /** The cache's id of the frame line just read (-1: none, or not kept): the next line is likely what followed it. */
+  private lastLine = -1;
 
-  constructor(private readonly options: PerfScriptOptions = {}) {}
+  constructor(private readonly options: PerfScriptOptions = {}) {
+    this.frameLines = options.noFrameLineCache ? null : new FrameLineCache();
+  }
 
   get bytesRead(): number {
     return this.b.bytesRead;
@@ -83,7 +95,20 @@ export class PerfScriptParser implements ProfileParser {
       this.carryLength = 0;
       pos = nl + 1;
     }
+    const cache = this.frameLines;
+    const view = cache ? new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength) : null;
     for (;;) {
+      if (cache !== null && this.inSample && !this.skipSample) {
+        // The hot path: a frame line read before.
+        const id = cache.match(chunk, view!, pos, this.lastLine);
+        if (id >= 0) {
+          this.lastLine = id;
+          this.lineNo++;
+          this.pushValue(cache.value(id));
+          pos += cache.lineLength(id) + 1;
+          continue;
+        }
+      }
       const nl = input.indexOf(CHAR_LF, pos);
       if (nl < 0) {
         break;
@@ -162,8 +187,9 @@ export class PerfScriptParser implements ProfileParser {
     this.carryLength = need;
   }
 
-  private line(buf: Uint8Array, start: number, end: number) {
+  private line(buf: Uint8Array, start: number, lineEnd: number) {
     this.lineNo++;
+    let end = lineEnd;
     if (end - start > MAX_LINE_BYTES) {
       // Same rule whether the line arrived in one chunk or many (see appendCarry).
       this.b.warn('garbage-line', `a line longer than ${MAX_LINE_BYTES} bytes was skipped`, this.lineNo);
@@ -189,8 +215,23 @@ export class PerfScriptParser implements ProfileParser {
       return;
     }
     if (this.inSample) {
-      if (this.skipSample ? isFrameLine(buf, first, end) : this.frameLine(buf, first, end)) {
-        return;
+      if (this.skipSample) {
+        if (isFrameLine(buf, first, end)) {
+          return;
+        }
+      } else {
+        const value = this.frameValue(buf, first, end);
+        if (value !== NOT_A_FRAME) {
+          this.pushValue(value);
+          if (this.frameLines !== null) {
+            const id = this.frameLines.add(buf, start, lineEnd, value);
+            if (id >= 0 && this.lastLine >= 0) {
+              this.frameLines.follows(this.lastLine, id);
+            }
+            this.lastLine = id;
+          }
+          return;
+        }
       }
       if (parseEventLine(buf, start, end, this.ev)) {
         this.endSample();
@@ -209,6 +250,7 @@ export class PerfScriptParser implements ProfileParser {
 
   private startSample(buf: Uint8Array, end: number) {
     const ev = this.ev;
+    this.lastLine = -1;
     this.seenSample = true;
     this.inSample = true;
     this.depth = 0;
@@ -235,7 +277,10 @@ export class PerfScriptParser implements ProfileParser {
       this.b.noteBareEvent(this.event);
     } else if (ev.payloadStart >= 0) {
       // Without call chains perf prints the only frame on the sample line; otherwise this is a tracepoint payload.
-      this.frameLine(buf, ev.payloadStart, end);
+      const value = this.frameValue(buf, ev.payloadStart, end);
+      if (value !== NOT_A_FRAME) {
+        this.pushValue(value);
+      }
     }
   }
 
@@ -252,13 +297,14 @@ export class PerfScriptParser implements ProfileParser {
 
   /**
    * `   7f26dc479340 __write_nocancel+0x10 (/lib/x86_64-linux-gnu/libpthread-2.19.so)`: address, symbol, and the DSO
-   * as the last parenthesised group (paths may hold spaces and parens). Returns false when the line is not a frame.
+   * as the last parenthesised group (paths may hold spaces and parens). Returns the line's frame value (see
+   * pushValue), or NOT_A_FRAME.
    */
-  private frameLine(buf: Uint8Array, start: number, end: number): boolean {
+  private frameValue(buf: Uint8Array, start: number, end: number): number {
     const addrStart = skipBlanks(buf, start, end);
     const addrEnd = addressEnd(buf, addrStart, end);
     if (addrEnd < 0) {
-      return false;
+      return NOT_A_FRAME;
     }
     let p = addrEnd;
     while (p < end && isBlank(buf[p])) {
@@ -299,30 +345,31 @@ export class PerfScriptParser implements ProfileParser {
       symEnd = t - 3;
     }
 
-    let frame: number;
     if (this.options.keepUnknownAddresses && isUnknown(buf, symStart, symEnd)) {
-      frame = this.b.frameId(
+      return this.b.frameId(
         byteString(buf, symStart, symEnd),
         byteString(buf, dsoStart, dsoEnd),
         false,
         byteString(buf, addrStart, addrEnd)
       );
-    } else {
-      const key = this.lineKeys.intern(buf, symStart, symEnd, dsoStart, dsoEnd);
-      if (key === this.resolvedKeys) {
-        this.resolveKey(key, byteString(buf, symStart, symEnd), byteString(buf, dsoStart, dsoEnd));
-      }
-      frame = this.lineFrame[key];
     }
-    if (frame >= 0) {
-      this.pushFrame(frame);
+    const key = this.lineKeys.intern(buf, symStart, symEnd, dsoStart, dsoEnd);
+    if (key === this.resolvedKeys) {
+      this.resolveKey(key, byteString(buf, symStart, symEnd), byteString(buf, dsoStart, dsoEnd));
+    }
+    return this.lineFrame[key];
+  }
+
+  /** Pushes a frame value: a frame id, or -(chain + 2) for the frames of a Java `a->b` chain. */
+  private pushValue(value: number) {
+    if (value >= 0) {
+      this.pushFrame(value);
     } else {
-      const chain = this.chains[-frame - 2];
+      const chain = this.chains[-value - 2];
       for (let i = 0; i < chain.length; i++) {
         this.pushFrame(chain[i]);
       }
     }
-    return true;
   }
 
   private resolveKey(key: number, symbol: string, dso: string) {
@@ -356,7 +403,7 @@ export class PerfScriptParser implements ProfileParser {
   }
 }
 
-/** Whether frameLine would take buf[start, end) as a frame: an address, then a blank. */
+/** Whether frameValue would take buf[start, end) as a frame: an address, then a blank. */
 function isFrameLine(buf: Uint8Array, start: number, end: number): boolean {
   return addressEnd(buf, skipBlanks(buf, start, end), end) >= 0;
 }

@@ -1,0 +1,249 @@
+/**
+ * Frame lines seen before, by their exact bytes (the whole line, up to its newline) → what the parser made of them.
+ * A profile repeats a few thousand distinct frame lines millions of times, so almost every line is recognised with
+ * one pass over its bytes and no parsing:
+ * - a line usually follows the line that followed it last time (a function's caller), so that line is tried first;
+ * - otherwise a hash of bytes 8–32 (the address and the symbol's start, in perf's layout) finds the candidates;
+ * - a candidate matches when its bytes compare equal, a word at a time, and a newline follows them: the line's end is
+ *   never searched for.
+ * Everything else (new lines, lines cut by a chunk boundary, lines too short or too long to keep) goes the parser's
+ * full way and may be added here.
+ *
+ * Bounded against hostile input: at most CANDIDATES kept lines share a hash (more go the full way each time, never a
+ * long probe), and the bytes kept stop growing at MAX_ARENA_BYTES.
+ */
+
+/** Lines shorter than this are not kept (a frame line in perf's layout is 40 bytes at least). */
+export const MIN_CACHED_LINE_BYTES = 32;
+/** Lines longer than this are rare (huge C++ templates): not kept, so one cannot take the arena. */
+export const MAX_CACHED_LINE_BYTES = 4096;
+const HASH_FROM = 8;
+const HASH_TO = 32;
+const CANDIDATES = 8;
+const MAX_ARENA_BYTES = 64 << 20;
+const EMPTY = -1;
+// A line's entry: four ints in one array, so a lookup touches one cache line.
+const START = 0;
+const LENGTH = 1;
+const VALUE = 2;
+const NEXT = 3;
+
+export class FrameLineCache {
+  private arena: Uint8Array = new Uint8Array(1 << 16);
+  private arenaView: DataView = new DataView(this.arena.buffer);
+  private arenaUsed = 0;
+  private entries: Int32Array = new Int32Array(4 * 1024);
+  /** Open addressing: (hash, id) pairs. */
+  private table: Int32Array = new Int32Array(2 * 2048).fill(EMPTY);
+  private mask = 2047;
+  size = 0;
+
+  /**
+   * The id of the kept line starting at `s` and ending right before a newline in `buf`, or -1. `view` is a DataView
+   * over exactly `buf`; `previous` is the id of the line before (-1: none). On a match the line's newline is at
+   * s + lineLength(id).
+   */
+  match(buf: Uint8Array, view: DataView, s: number, previous: number): number {
+    const entries = this.entries;
+    if (previous >= 0) {
+      const next = entries[4 * previous + NEXT];
+      if (next >= 0 && this.matches(buf, view, s, next)) {
+        return next;
+      }
+    }
+    if (s + HASH_TO > buf.length) {
+      return -1;
+    }
+    const h = hashWindow(view, s);
+    const table = this.table;
+    let slot = h & this.mask;
+    let seen = 0;
+    for (;;) {
+      const id = table[2 * slot + 1];
+      if (id === EMPTY) {
+        return -1;
+      }
+      if (table[2 * slot] === h) {
+        if (this.matches(buf, view, s, id)) {
+          if (previous >= 0) {
+            entries[4 * previous + NEXT] = id;
+          }
+          return id;
+        }
+        if (++seen === CANDIDATES) {
+          return -1;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  lineLength(id: number): number {
+    return this.entries[4 * id + LENGTH];
+  }
+
+  value(id: number): number {
+    return this.entries[4 * id + VALUE];
+  }
+
+  /**
+   * Keeps buf[s, e) (e: the newline) → value, when it fits the bounds, and returns its id (-1: not kept). A line
+   * already kept keeps its id; one whose hash already has CANDIDATES lines is not kept.
+   */
+  add(buf: Uint8Array, s: number, e: number, value: number): number {
+    const len = e - s;
+    if (
+      len < MIN_CACHED_LINE_BYTES ||
+      len > MAX_CACHED_LINE_BYTES ||
+      this.arenaUsed + len > MAX_ARENA_BYTES ||
+      holdsZero(buf, s, e)
+    ) {
+      return -1;
+    }
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const h = hashWindow(view, s);
+    let slot = h & this.mask;
+    let same = 0;
+    for (;;) {
+      const id = this.table[2 * slot + 1];
+      if (id === EMPTY) {
+        break;
+      }
+      if (this.table[2 * slot] === h) {
+        if (this.lineLength(id) === len && this.sameBytes(view, buf, s, len, this.entries[4 * id + START])) {
+          return id;
+        }
+        if (++same === CANDIDATES) {
+          return -1;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    return this.insert(slot, h, buf, s, len, value);
+  }
+
+  /** Records that line `next` followed line `previous` (both ids), to be tried first next time. */
+  follows(previous: number, next: number) {
+    this.entries[4 * previous + NEXT] = next;
+  }
+
+  /** Bytes held, for memory accounting. */
+  byteSize(): number {
+    return this.arena.byteLength + this.table.byteLength + this.entries.byteLength;
+  }
+
+  private matches(buf: Uint8Array, view: DataView, s: number, id: number): boolean {
+    const k = 4 * id;
+    const nl = s + this.entries[k + LENGTH];
+    return nl < buf.length && buf[nl] === 10 && this.sameBytes(view, buf, s, nl - s, this.entries[k + START]);
+  }
+
+  private insert(slot: number, h: number, buf: Uint8Array, s: number, len: number, value: number): number {
+    const id = this.size++;
+    if (4 * id === this.entries.length) {
+      const bigger = new Int32Array(this.entries.length * 2);
+      bigger.set(this.entries);
+      this.entries = bigger;
+    }
+    // Lines start 8-aligned in the arena and are padded to whole words.
+    const at = this.arenaUsed;
+    const padded = (len + 7) & ~7;
+    while (at + padded > this.arena.length) {
+      const bigger = new Uint8Array(this.arena.length * 2);
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
+      this.arenaView = new DataView(bigger.buffer);
+    }
+    const arena = this.arena;
+    for (let i = 0; i < len; i++) {
+      arena[at + i] = buf[s + i];
+    }
+    this.arenaUsed = at + padded;
+    const k = 4 * id;
+    this.entries[k + START] = at;
+    this.entries[k + LENGTH] = len;
+    this.entries[k + VALUE] = value;
+    this.entries[k + NEXT] = -1;
+    this.table[2 * slot] = h;
+    this.table[2 * slot + 1] = id;
+    if (this.size * 2 > this.mask) {
+      this.rehash();
+    }
+    return id;
+  }
+
+  /**
+   * buf[s, s + len) equals the arena's bytes at `a`. Eight bytes at a time as float64s (V8 has no fast 64-bit int
+   * load): equal floats are equal bits except +0 = -0, which needs seven zero bytes — kept lines hold none (see add) —
+   * and NaN, which never equals anything: a miss, never a wrong match.
+   */
+  private sameBytes(view: DataView, buf: Uint8Array, s: number, len: number, a: number): boolean {
+    const arenaView = this.arenaView;
+    const end = s + len;
+    let i = s;
+    for (; i + 8 <= end; i += 8, a += 8) {
+      if (view.getFloat64(i, true) !== arenaView.getFloat64(a, true)) {
+        return false;
+      }
+    }
+    for (; i + 4 <= end; i += 4, a += 4) {
+      if (view.getInt32(i, true) !== arenaView.getInt32(a, true)) {
+        return false;
+      }
+    }
+    const arena = this.arena;
+    for (; i < end; i++, a++) {
+      if (buf[i] !== arena[a]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private rehash() {
+    const capacity = (this.mask + 1) * 2;
+    const table = new Int32Array(2 * capacity).fill(EMPTY);
+    const mask = capacity - 1;
+    const old = this.table;
+    for (let slot = 0; slot <= this.mask; slot++) {
+      const id = old[2 * slot + 1];
+      if (id === EMPTY) {
+        continue;
+      }
+      let to = old[2 * slot] & mask;
+      while (table[2 * to + 1] !== EMPTY) {
+        to = (to + 1) & mask;
+      }
+      table[2 * to] = old[2 * slot];
+      table[2 * to + 1] = id;
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+}
+
+function holdsZero(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    if (buf[i] === 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Murmur3-style mix of bytes [s + HASH_FROM, s + HASH_TO) (little-endian words), finalised. */
+function hashWindow(view: DataView, s: number): number {
+  let h = 0x9747b28c;
+  for (let i = HASH_FROM; i < HASH_TO; i += 4) {
+    let k = Math.imul(view.getInt32(s + i, true), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
