@@ -92,16 +92,30 @@ export class FrameLineCache {
    */
   add(buf: Uint8Array, s: number, e: number, value: number): number {
     const len = e - s;
-    if (
-      len < MIN_CACHED_LINE_BYTES ||
-      len > MAX_CACHED_LINE_BYTES ||
-      this.arenaUsed + len > MAX_ARENA_BYTES ||
-      holdsZero(buf, s, e)
-    ) {
+    if (len < MIN_CACHED_LINE_BYTES || len > MAX_CACHED_LINE_BYTES || this.arenaUsed + len > MAX_ARENA_BYTES) {
       return -1;
     }
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const h = hashWindow(view, s);
+    // Copied to the arena's free end first (a copy that also finds zero bytes), then hashed and looked up there: it
+    // stays only when new.
+    const at = this.arenaUsed;
+    const padded = (len + 7) & ~7;
+    while (at + padded > this.arena.length) {
+      const bigger = new Uint8Array(this.arena.length * 2);
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
+      this.arenaView = new DataView(bigger.buffer);
+    }
+    const arena = this.arena;
+    let zero = false;
+    for (let i = 0; i < len; i++) {
+      const c = buf[s + i];
+      arena[at + i] = c;
+      zero ||= c === 0;
+    }
+    if (zero) {
+      return -1;
+    }
+    const h = hashWindow(this.arenaView, at);
     let slot = h & this.mask;
     let same = 0;
     for (;;) {
@@ -110,7 +124,10 @@ export class FrameLineCache {
         break;
       }
       if (this.table[2 * slot] === h) {
-        if (this.lineLength(id) === len && this.sameBytes(view, buf, s, len, this.entries[4 * id + START])) {
+        if (
+          this.lineLength(id) === len &&
+          this.sameBytes(this.arenaView, arena, at, len, this.entries[4 * id + START])
+        ) {
           return id;
         }
         if (++same === CANDIDATES) {
@@ -119,7 +136,7 @@ export class FrameLineCache {
       }
       slot = (slot + 1) & this.mask;
     }
-    return this.insert(slot, h, buf, s, len, value);
+    return this.insert(slot, h, at, len, value);
   }
 
   /** Records that line `next` followed line `previous` (both ids), to be tried first next time. */
@@ -138,7 +155,8 @@ export class FrameLineCache {
     return nl < buf.length && buf[nl] === 10 && this.sameBytes(view, buf, s, nl - s, this.entries[k + START]);
   }
 
-  private insert(slot: number, h: number, buf: Uint8Array, s: number, len: number, value: number): number {
+  /** Keeps the line just copied to arena[at, at + len). */
+  private insert(slot: number, h: number, at: number, len: number, value: number): number {
     const id = this.size++;
     if (4 * id === this.entries.length) {
       const bigger = new Int32Array(this.entries.length * 2);
@@ -146,19 +164,7 @@ export class FrameLineCache {
       this.entries = bigger;
     }
     // Lines start 8-aligned in the arena and are padded to whole words.
-    const at = this.arenaUsed;
-    const padded = (len + 7) & ~7;
-    while (at + padded > this.arena.length) {
-      const bigger = new Uint8Array(this.arena.length * 2);
-      bigger.set(this.arena.subarray(0, this.arenaUsed));
-      this.arena = bigger;
-      this.arenaView = new DataView(bigger.buffer);
-    }
-    const arena = this.arena;
-    for (let i = 0; i < len; i++) {
-      arena[at + i] = buf[s + i];
-    }
-    this.arenaUsed = at + padded;
+    this.arenaUsed = at + ((len + 7) & ~7);
     const k = 4 * id;
     this.entries[k + START] = at;
     this.entries[k + LENGTH] = len;
@@ -220,15 +226,6 @@ export class FrameLineCache {
     this.table = table;
     this.mask = mask;
   }
-}
-
-function holdsZero(buf: Uint8Array, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) {
-    if (buf[i] === 0) {
-      return true;
-    }
-  }
-  return false;
 }
 
 /** Murmur3-style mix of bytes [s + HASH_FROM, s + HASH_TO) (little-endian words), finalised. */
