@@ -33,7 +33,7 @@ export interface ChunkResult {
   buffer?: ArrayBuffer;
 }
 
-interface Pending {
+export interface Pending {
   job: ChunkJob;
   resolve: (result: ChunkResult) => void;
   reject: (e: Error) => void;
@@ -85,10 +85,16 @@ function keepWarm(worker: Worker, script: string) {
   coolDown.unref();
 }
 
+/**
+ * Chunks posted to a thread ahead of its answers: the next one is already in its message queue when it finishes one,
+ * so it never waits for this thread's event loop (busy parsing or merging a chunk of its own) to hand it more.
+ */
+const POSTED_PER_THREAD = 2;
+
 export class ChunkWorkers {
-  private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly running = new Map<Worker, Pending>();
+  /** Per thread, the jobs posted to it, in the order it answers them. */
+  private readonly running = new Map<Worker, Pending[]>();
   private readonly queue: Pending[] = [];
   private failure: Error | undefined;
   private readonly session = nextSession++;
@@ -102,13 +108,21 @@ export class ChunkWorkers {
       worker.ref();
       leases.set(worker, this);
       this.all.push(worker);
-      this.idle.push(worker);
+      this.running.set(worker, []);
     }
   }
 
   /** Jobs no thread has picked up yet. */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /**
+   * The oldest job no thread has picked up, taken back for the caller to parse (it would otherwise wait): the caller
+   * settles it. Always the oldest, so the caller's own chunks stay in file order.
+   */
+  takeQueued(): Pending | undefined {
+    return this.queue.shift();
   }
 
   parse(job: ChunkJob): Promise<ChunkResult> {
@@ -123,7 +137,8 @@ export class ChunkWorkers {
 
   /** The parse is over: its threads are kept warm for the next one, or ended when it failed or was stopped. */
   async close(): Promise<void> {
-    const healthy = this.failure === undefined && this.running.size === 0 && this.queue.length === 0;
+    const healthy =
+      this.failure === undefined && this.queue.length === 0 && [...this.running.values()].every((p) => p.length === 0);
     this.failure ??= new Error('the parse was stopped');
     for (const w of this.all) {
       leases.delete(w);
@@ -139,11 +154,21 @@ export class ChunkWorkers {
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 
+  /** Posts queued jobs, each to the thread with the fewest posted (the first such: chunks go round in order). */
   private dispatch() {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    while (this.queue.length > 0) {
+      let worker: Worker | undefined;
+      for (const w of this.all) {
+        const posted = this.running.get(w)!.length;
+        if (posted < POSTED_PER_THREAD && (!worker || posted < this.running.get(worker)!.length)) {
+          worker = w;
+        }
+      }
+      if (!worker) {
+        return;
+      }
       const next = this.queue.shift()!;
-      this.running.set(worker, next);
+      this.running.get(worker)!.push(next);
       const buffer = next.job.bytes.buffer;
       worker.postMessage({ ...next.job, session: this.session }, buffer instanceof ArrayBuffer ? [buffer] : []);
     }
@@ -151,9 +176,7 @@ export class ChunkWorkers {
 
   /** For spawn's listeners. */
   onAnswer(worker: Worker, answer: ChunkAnswer) {
-    const pending = this.running.get(worker);
-    this.running.delete(worker);
-    this.idle.push(worker);
+    const pending = this.running.get(worker)?.shift();
     if (pending) {
       if ('partial' in answer) {
         pending.resolve({ partial: answer.partial, source: this.all.indexOf(worker), buffer: answer.buffer });
@@ -170,10 +193,12 @@ export class ChunkWorkers {
       return;
     }
     this.failure = e;
-    for (const p of [...this.running.values(), ...this.queue.splice(0)]) {
+    for (const p of [...[...this.running.values()].flat(), ...this.queue.splice(0)]) {
       p.reject(e);
     }
-    this.running.clear();
+    for (const posted of this.running.values()) {
+      posted.length = 0;
+    }
   }
 }
 

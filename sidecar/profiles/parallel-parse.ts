@@ -297,6 +297,7 @@ export class ParallelPerfParser implements StreamParser {
       }
       this.send(at, []);
     }
+    this.helpWhileBusy();
     if (this.sent - this.merged >= this.maxInFlight) {
       return new Promise((resolve) => (this.waiter = resolve));
     }
@@ -334,6 +335,10 @@ export class ParallelPerfParser implements StreamParser {
         this.mergeReady();
         if (this.merged === this.sent) {
           break;
+        }
+        if (this.workers!.waiting > 0) {
+          this.parseQueuedHere();
+          continue;
         }
         await new Promise<void>((resolve) => (this.waiter = resolve));
       }
@@ -376,11 +381,6 @@ export class ParallelPerfParser implements StreamParser {
     this.searchFrom = 0;
     const index = this.sent++;
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, end);
-    if (this.workers!.waiting >= this.workerCount) {
-      const partial = this.here!.parse(chunk.subarray(0, end), truncations);
-      this.parsed(index, { partial, source: THIS_THREAD, buffer: chunk.buffer as ArrayBuffer });
-      return;
-    }
     this.workers!.parse({ id: index, bytes, options: this.perfOptions, truncations }).then(
       (result) => this.parsed(index, result),
       (e: Error) => {
@@ -388,6 +388,34 @@ export class ParallelPerfParser implements StreamParser {
         this.wake();
       }
     );
+  }
+
+  /**
+   * This thread parses chunks the workers have not picked up while they have enough (every one has its next chunk
+   * posted), or while it would otherwise wait for the merge to catch up: its own chunks, like theirs, in file order.
+   */
+  private helpWhileBusy() {
+    const workers = this.workers;
+    while (
+      workers !== undefined &&
+      workers.waiting > 0 &&
+      (workers.waiting >= this.workerCount || this.sent - this.merged >= this.maxInFlight)
+    ) {
+      this.parseQueuedHere();
+    }
+  }
+
+  /** Parses the oldest chunk no worker has picked up, on this thread (its parser carries on from its last chunk). */
+  private parseQueuedHere() {
+    const taken = this.workers!.takeQueued()!;
+    const { bytes, truncations } = taken.job;
+    try {
+      // A Buffer view: the parser finds lines with Buffer's indexOf (memchr).
+      const partial = this.here!.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), truncations);
+      taken.resolve({ partial, source: THIS_THREAD, buffer: bytes.buffer as ArrayBuffer });
+    } catch (e) {
+      taken.reject(e as Error);
+    }
   }
 
   private parsed(index: number, result: ChunkResult) {
