@@ -88,9 +88,10 @@ export class FrameLineCache {
 
   /**
    * Keeps buf[s, e) (e: the newline) → value, when it fits the bounds, and returns its id (-1: not kept). A line
-   * already kept keeps its id; one whose hash already has CANDIDATES lines is not kept.
+   * already kept keeps its id; one whose hash already has CANDIDATES lines is not kept. `view`: a DataView over
+   * exactly `buf`.
    */
-  add(buf: Uint8Array, s: number, e: number, value: number): number {
+  add(buf: Uint8Array, view: DataView, s: number, e: number, value: number): number {
     const len = e - s;
     if (len < MIN_CACHED_LINE_BYTES || len > MAX_CACHED_LINE_BYTES || this.arenaUsed + len > MAX_ARENA_BYTES) {
       return -1;
@@ -106,16 +107,24 @@ export class FrameLineCache {
       this.arenaView = new DataView(bigger.buffer);
     }
     const arena = this.arena;
-    let zero = false;
-    for (let i = 0; i < len; i++) {
+    const arenaView = this.arenaView;
+    // Word by word (a byte loop costs ~4 ns a byte here); a word holds a zero byte when (w - 0x01..) & ~w & 0x80.. ≠ 0.
+    let zero = 0;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) {
+      const w = view.getInt32(s + i, true);
+      arenaView.setInt32(at + i, w, true);
+      zero |= (w - 0x01010101) & ~w & 0x80808080;
+    }
+    for (; i < len; i++) {
       const c = buf[s + i];
       arena[at + i] = c;
-      zero ||= c === 0;
+      zero |= c === 0 ? 1 : 0;
     }
-    if (zero) {
+    if (zero !== 0) {
       return -1;
     }
-    const h = hashWindow(this.arenaView, at);
+    const h = hashWindow(arenaView, at);
     let slot = h & this.mask;
     let same = 0;
     for (;;) {

@@ -55,6 +55,8 @@ export class PerfScriptParser implements ProfileParser {
   private resolvedKeys = 0;
   // Whole frame lines seen before → their frame value: most lines are matched here with one pass over their bytes.
   private readonly frameLines: FrameLineCache | null;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewBuffer: Uint8Array | null = null;
   /** The cache's id of the frame line just read (-1: none, or not kept): the next line is likely what followed it. */
   private lastLine = -1;
 
@@ -96,11 +98,11 @@ export class PerfScriptParser implements ProfileParser {
       pos = nl + 1;
     }
     const cache = this.frameLines;
-    const view = cache ? new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength) : null;
+    const view = this.viewOf(chunk);
     for (;;) {
       if (cache !== null && this.inSample && !this.skipSample) {
         // The hot path: a frame line read before.
-        const id = cache.match(chunk, view!, pos, this.lastLine);
+        const id = cache.match(chunk, view, pos, this.lastLine);
         if (id >= 0) {
           this.lastLine = id;
           this.lineNo++;
@@ -224,7 +226,7 @@ export class PerfScriptParser implements ProfileParser {
         if (value !== NOT_A_FRAME) {
           this.pushValue(value);
           if (this.frameLines !== null) {
-            const id = this.frameLines.add(buf, start, lineEnd, value);
+            const id = this.frameLines.add(buf, this.viewOf(buf), start, lineEnd, value);
             if (id >= 0 && this.lastLine >= 0) {
               this.frameLines.follows(this.lastLine, id);
             }
@@ -391,6 +393,15 @@ export class PerfScriptParser implements ProfileParser {
       this.lineFrame[key] = -(this.chains.length - 1) - 2;
     }
     this.resolvedKeys = key + 1;
+  }
+
+  /** A DataView over exactly `buf` (the chunk being pushed, or the carry), made once per buffer. */
+  private viewOf(buf: Uint8Array): DataView {
+    if (buf !== this.viewBuffer) {
+      this.viewBuffer = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.view;
   }
 
   private pushFrame(frame: number) {
