@@ -19,8 +19,11 @@ export interface ChunkJob {
   truncations: string[];
 }
 
-/** `buffer`: the chunk's memory, moved back for the next chunk (fresh memory costs page faults and GC work). */
-export type ChunkAnswer = { id: number; partial: PartialStore; buffer: ArrayBuffer } | { id: number; error: string };
+/**
+ * `buffer`: the chunk's memory when it was moved to the thread, moved back for the next chunk (fresh memory costs page
+ * faults and GC work); absent for shared memory, which never left.
+ */
+export type ChunkAnswer = { id: number; partial: PartialStore; buffer?: ArrayBuffer } | { id: number; error: string };
 
 /** workerData.role of a chunk thread: lib/parse-worker.cjs serves both roles (see parse-worker.ts). */
 export const CHUNK_ROLE = 'chunk';
@@ -30,7 +33,7 @@ export interface ChunkResult {
   /** Which thread parsed it. */
   source: number;
   /** The chunk's buffer, free for reuse. */
-  buffer?: ArrayBuffer;
+  buffer?: ArrayBuffer | SharedArrayBuffer;
 }
 
 export interface Pending {

@@ -209,7 +209,9 @@ export class ParallelPerfParser implements StreamParser {
   private readonly perfOptions: PerfScriptOptions;
   private readonly merger = new ChunkMerger();
   private readonly truncations: string[] = [];
-  // Bytes not yet cut off: pending[0, pendingLength). A chunk leaves in its buffer (moved to a worker, and back).
+  // Bytes not yet cut off: pending[0, pendingLength). A chunk leaves in its buffer: shared memory the workers read in
+  // place, reused for a later chunk once parsed (moving or allocating 10 MB per chunk instead counts as new external
+  // memory each time, and V8 answers with a full GC every few chunks).
   private pending: Buffer;
   private pendingLength = 0;
   /** Where the search for the next cut resumes. */
@@ -219,8 +221,8 @@ export class ParallelPerfParser implements StreamParser {
   private readonly done = new Map<number, ChunkResult>();
   private merged = 0;
   private readonly maxInFlight: number;
-  /** Chunk buffers back from the workers, for the next chunks. */
-  private readonly spare: ArrayBuffer[] = [];
+  /** Chunk buffers parsed, for the next chunks. */
+  private readonly spare: Array<ArrayBuffer | SharedArrayBuffer> = [];
   private waiter: (() => void) | undefined;
   private failure: Error | undefined;
   /** No cut found in MAX_UNCUT_BYTES: the rest is parsed here, as one last chunk. */
@@ -382,7 +384,8 @@ export class ParallelPerfParser implements StreamParser {
     const index = this.sent++;
     const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, end);
     this.workers!.parse({ id: index, bytes, options: this.perfOptions, truncations }).then(
-      (result) => this.parsed(index, result),
+      // A worker moves back a buffer that was moved to it; shared memory stays here all along.
+      (result) => this.parsed(index, { ...result, buffer: result.buffer ?? chunk.buffer }),
       (e: Error) => {
         this.failure ??= e;
         this.wake();
@@ -412,7 +415,7 @@ export class ParallelPerfParser implements StreamParser {
     try {
       // A Buffer view: the parser finds lines with Buffer's indexOf (memchr).
       const partial = this.here!.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), truncations);
-      taken.resolve({ partial, source: THIS_THREAD, buffer: bytes.buffer as ArrayBuffer });
+      taken.resolve({ partial, source: THIS_THREAD, buffer: bytes.buffer });
     } catch (e) {
       taken.reject(e as Error);
     }
@@ -428,10 +431,10 @@ export class ParallelPerfParser implements StreamParser {
     this.wake();
   }
 
-  /** A buffer of at least `size` bytes: a chunk's, back from its worker, when one is big enough. */
+  /** A buffer of at least `size` bytes: a parsed chunk's, when one is big enough, else new shared memory. */
   private buffer(size: number): Buffer {
     const i = this.spare.findIndex((b) => b.byteLength >= size);
-    return i >= 0 ? Buffer.from(this.spare.splice(i, 1)[0]) : Buffer.allocUnsafeSlow(size);
+    return Buffer.from(i >= 0 ? this.spare.splice(i, 1)[0] : new SharedArrayBuffer(size));
   }
 
   /** Merges every chunk whose predecessors are merged (file order is what makes the ids come out the same). */

@@ -24,9 +24,16 @@ parentPort?.on('message', (job: ChunkJob | { release: true }) => {
     // The bytes arrive as a plain Uint8Array over the moved buffer; a Buffer view gives the parser memchr.
     const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
     parser ??= new ChunkParser(job.options);
-    answer = { id: job.id, partial: parser.parse(bytes, job.truncations), buffer: job.bytes.buffer as ArrayBuffer };
+    const memory = job.bytes.buffer;
+    answer = {
+      id: job.id,
+      partial: parser.parse(bytes, job.truncations),
+      buffer: memory instanceof ArrayBuffer ? memory : undefined,
+    };
   } catch (e) {
     answer = { id: job.id, error: (e as Error)?.stack ?? String(e) };
   }
-  parentPort!.postMessage(answer, 'partial' in answer ? [...partialTransferList(answer.partial), answer.buffer] : []);
+  const moved =
+    'partial' in answer ? [...partialTransferList(answer.partial), ...(answer.buffer ? [answer.buffer] : [])] : [];
+  parentPort!.postMessage(answer, moved);
 });
