@@ -209,8 +209,7 @@ export class ChunkWorkers {
 export function partialTransferList(p: PartialStore): ArrayBuffer[] {
   const views = [
     p.frames.chainPart,
-    p.stacks.parent,
-    p.stacks.frame,
+    ...('lengths' in p.stacks ? [p.stacks.frames, p.stacks.lengths] : [p.stacks.parent, p.stacks.frame]),
     p.threads.pid,
     p.threads.tid,
     p.contextKeys,

@@ -20,8 +20,26 @@ import { TupleInterner } from './tuple-interner';
 
 const NS_PER_SEC = 1e9;
 
+export interface BuilderOptions {
+  /**
+   * For a chunk parsed apart (see merge.ts): stacks are kept as their frame sequences, numbered in first-seen order,
+   * and never built into a trie — the merge builds the one trie of the whole profile from them. Such a builder only
+   * makes partials (no `finish`, no `stackChild`).
+   */
+  stacksAsSequences?: boolean;
+}
+
 export class StoreBuilder {
   header: ProfileHeader = { events: [], fields: {} };
+  private readonly sequences: boolean;
+  /** Stacks numbered so far, in sequence mode. */
+  private sequenceCount = 0;
+
+  constructor(options: BuilderOptions = {}) {
+    this.sequences = options.stacksAsSequences === true;
+    this.chunkStart.stacks = this.sequences ? 0 : 1;
+  }
+
   /** What the store says it was read from: each importer sets its own. */
   format: ProfileFormat = 'perf-script';
   /** Weights are sample counts (folded stacks), not perf's periods: the store says so with hasPeriods false. */
@@ -165,6 +183,12 @@ export class StoreBuilder {
       }
       slot = (slot + 1) & mask;
     }
+    if (this.sequences) {
+      // Every new stack is kept (its number is its place in the cache), however many there are.
+      const id = this.sequenceCount++;
+      this.cacheStack(slot, frames, n, id, h);
+      return id;
+    }
     const node = this.walkStack(frames, n);
     if (this.stackCacheUsed + n <= MAX_STACK_CACHE_INTS) {
       this.cacheStack(slot, frames, n, node, h);
@@ -213,6 +237,9 @@ export class StoreBuilder {
 
   /** Stack node for `frame` called from stack node `parent` (0: the root): formats whose stacks come as a tree. */
   stackChild(parent: number, frame: number): number {
+    if (this.sequences) {
+      throw new Error('a builder of stack sequences has no trie');
+    }
     const s = this.stacks;
     const child = this.edges.intern2(parent, frame) + 1;
     if (child === s.count) {
@@ -339,6 +366,7 @@ export class StoreBuilder {
   }
 
   // Table sizes when the current chunk began (see startChunk).
+  // Stacks count from the trie's root (node 0, never sent), or from 0 in sequence mode.
   private chunkStart = { frames: 0, stacks: 1, threads: 0, events: 0, contexts: 0 };
 
   /**
@@ -349,7 +377,7 @@ export class StoreBuilder {
   startChunk() {
     this.chunkStart = {
       frames: this.frames.count,
-      stacks: this.stacks.count,
+      stacks: this.sequences ? this.sequenceCount : this.stacks.count,
       threads: this.threads.count,
       events: this.events.length,
       contexts: this.contextKeys.size,
@@ -391,7 +419,15 @@ export class StoreBuilder {
         chainPart: f.chainPart.slice(first.frames, f.count),
         address: f.address.slice(first.frames),
       },
-      stacks: { parent: s.parent.slice(first.stacks, s.count), frame: s.frame.slice(first.stacks, s.count) },
+      stacks: this.sequences
+        ? {
+            frames: this.stackCacheFrames.slice(
+              this.stackCacheStart[first.stacks] ?? this.stackCacheUsed,
+              this.stackCacheUsed
+            ),
+            lengths: Int32Array.from(this.stackCacheLength.slice(first.stacks)),
+          }
+        : { parent: s.parent.slice(first.stacks, s.count), frame: s.frame.slice(first.stacks, s.count) },
       threads: {
         comm: t.comm.slice(first.threads),
         pid: t.pid.slice(first.threads, t.count),
@@ -410,6 +446,9 @@ export class StoreBuilder {
   }
 
   finish(): ProfileStore {
+    if (this.sequences) {
+      throw new Error('a builder of stack sequences only makes partials');
+    }
     const n = this.count;
     const hasTimestamps = this.withTime > 0;
     if (hasTimestamps && this.withoutTime > 0) {

@@ -26,8 +26,11 @@ export interface PartialStore {
   /** The source's table sizes before this chunk: the first id of each delta below. */
   first: { frames: number; stacks: number; threads: number; events: number; contexts: number };
   frames: { name: string[]; dso: string[]; chainPart: Uint8Array; address: Array<string | undefined> };
-  /** Stack trie nodes (node 0, the root, is never sent). */
-  stacks: { parent: Int32Array; frame: Int32Array };
+  /**
+   * New stacks: trie nodes (node 0, the root, is never sent), or — from a builder in sequence mode — each stack's
+   * frames, leaf first, one after another (`lengths` says where each ends).
+   */
+  stacks: { parent: Int32Array; frame: Int32Array } | { frames: Int32Array; lengths: Int32Array };
   threads: { comm: string[]; pid: Int32Array; tid: Int32Array };
   events: string[];
   /** (stack, thread, cpu, event) per context, 4 ints each. */
@@ -45,7 +48,8 @@ export interface PartialStore {
 /** Source id → merged id, per table, for one source; grows with each of its chunks. */
 class IdMaps {
   frame = new IdMap();
-  stack = new IdMap([0]);
+  /** Made at the source's first chunk: a trie source's node 0 is the root; a sequence source numbers from 0. */
+  stack: IdMap | undefined;
   thread = new IdMap();
   event = new IdMap();
   context = new IdMap();
@@ -114,11 +118,29 @@ function mergePartial(target: StoreBuilder, p: PartialStore, lineOffset: number,
   for (let i = 0; i < p.frames.name.length; i++) {
     frames.push(target.frameId(p.frames.name[i], p.frames.dso[i], p.frames.chainPart[i] === 1, p.frames.address[i]));
   }
-  // Parents come before children in a trie built root-down, so one pass in id order maps every node.
-  const stacks = maps.stack;
-  stacks.expect(p.first.stacks);
-  for (let i = 0; i < p.stacks.parent.length; i++) {
-    stacks.push(target.stackChild(stacks.ids[p.stacks.parent[i]], frames.ids[p.stacks.frame[i]]));
+  const stacks = (maps.stack ??= new IdMap('lengths' in p.stacks ? [] : [0]));
+  if ('lengths' in p.stacks) {
+    // Sequences, in the order their source met them: the target interns each (a trie walk only for one it never saw),
+    // so trie nodes are made in file order, as one pass over the whole file makes them.
+    stacks.expect(p.first.stacks);
+    const { frames: sequence, lengths } = p.stacks;
+    let scratch = new Int32Array(256);
+    for (let i = 0, at = 0; i < lengths.length; at += lengths[i++]) {
+      const n = lengths[i];
+      if (n > scratch.length) {
+        scratch = new Int32Array(n * 2);
+      }
+      for (let j = 0; j < n; j++) {
+        scratch[j] = frames.ids[sequence[at + j]];
+      }
+      stacks.push(target.stackId(scratch, n));
+    }
+  } else {
+    // Parents come before children in a trie built root-down, so one pass in id order maps every node.
+    stacks.expect(p.first.stacks);
+    for (let i = 0; i < p.stacks.parent.length; i++) {
+      stacks.push(target.stackChild(stacks.ids[p.stacks.parent[i]], frames.ids[p.stacks.frame[i]]));
+    }
   }
   const threads = maps.thread;
   threads.expect(p.first.threads);

@@ -13,7 +13,8 @@ export class ChunkParser {
   private started = false;
 
   constructor(options: PerfScriptOptions = {}, parser?: PerfScriptParser) {
-    this.parser = parser ?? new PerfScriptParser(options);
+    // Its own parser sends stacks as sequences: the merge builds the one trie, no thread builds one of its own.
+    this.parser = parser ?? new PerfScriptParser({ ...options, stacksAsSequences: true });
     this.started = parser !== undefined;
   }
 

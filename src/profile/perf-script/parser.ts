@@ -19,6 +19,8 @@ export interface PerfScriptOptions {
   keepUnknownAddresses?: boolean;
   /** Read every frame line the full way (tests compare the two ways). */
   noFrameLineCache?: boolean;
+  /** A parser of chunks (chunked.ts): stacks kept as frame sequences for the merge, no trie (see BuilderOptions). */
+  stacksAsSequences?: boolean;
 }
 
 /** frameValue's answer for a line that is not a frame. */
@@ -29,7 +31,7 @@ export const MAX_LINE_BYTES = 1 << 20;
 const UNKNOWN = [91, 117, 110, 107, 110, 111, 119, 110, 93]; // "[unknown]"
 
 export class PerfScriptParser implements ProfileParser {
-  private readonly b = new StoreBuilder();
+  private readonly b: StoreBuilder;
   private carry: Uint8Array | null = null;
   private carryLength = 0;
   private skippingLongLine = false;
@@ -61,6 +63,7 @@ export class PerfScriptParser implements ProfileParser {
   private lastLine = -1;
 
   constructor(private readonly options: PerfScriptOptions = {}) {
+    this.b = new StoreBuilder({ stacksAsSequences: options.stacksAsSequences });
     this.frameLines = options.noFrameLineCache ? null : new FrameLineCache();
   }
 
