@@ -4,11 +4,13 @@
  * all, or that is too large (in all, or relative to its compressed size: a gzip bomb), is a ProfileInputError with
  * one sentence for the user — never a server path, since the sidecar shows these messages to Grafana users.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { detectCompression, ImportError, ParseOptions, ProfileStore } from '../../src/profile';
 import { createStreamParser, ParallelOptions, StreamParser } from '../profiles/parallel-parse';
+import { FileChunks } from './file-chunks';
 import { InflatePipeline } from './inflate';
 import { MiB, RATIO_SLACK_BYTES } from './limits';
 
@@ -70,8 +72,17 @@ export async function readProfileFile(path: string, options: ReadOptions = {}): 
       code === 'ENOENT' ? 'not-found' : 'unreadable'
     );
   }
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  return parseStream(stream, { ...options, totalBytes: options.totalBytes ?? size });
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ProfileInputError(
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${errnoText(e)}`,
+      code === 'ENOENT' ? 'not-found' : 'unreadable'
+    );
+  }
+  return parseStream(new FileChunks(handle, CHUNK_BYTES), { ...options, totalBytes: options.totalBytes ?? size });
 }
 
 /** Parses a byte stream (file, stdin, an S3 body). */
@@ -114,6 +125,10 @@ export async function parseStream(
   if (options.totalBytes !== undefined) {
     // A large profile is cut for threads from its start, not after the single-thread threshold.
     parser.expectBytes(options.totalBytes * (compression === 'gzip' ? GZIP_RATIO_GUESS : 1));
+  }
+  if (compression === 'none' && input instanceof FileChunks) {
+    // Plain bytes from a file go where the parser wants them (a threaded parse's shared chunk memory): no copy.
+    input.readInto = (bytes) => parser.readTarget?.(bytes);
   }
   const limit = options.maxBytes ?? Infinity;
   const push = (chunk: Uint8Array): void | Promise<void> => {

@@ -21,6 +21,7 @@ import {
 import { ChunkParser } from '../../src/profile/perf-script/chunked';
 import { findChunkStart } from '../../src/profile/perf-script/chunks';
 import { ChunkMerger } from '../../src/profile/merge';
+import { giveChunkMemory, takeChunkMemory } from './chunk-memory';
 import { ChunkResult, ChunkWorkers } from './chunk-workers';
 
 /** The parser parseStream drives: a ProfileParser whose push may ask it to wait and whose finish may be async. */
@@ -33,6 +34,11 @@ export interface StreamParser {
   abort(): void;
   /** The input's expected size, when known before its first byte is pushed (see ParallelOptions.sizeHint). */
   expectBytes(bytes: number): void;
+  /**
+   * Memory the next `bytes` of input may be read into, so that pushing them costs no copy (undefined: any buffer).
+   * The caller pushes what it read there, before asking again.
+   */
+  readTarget?(bytes: number): Uint8Array | undefined;
 }
 
 export interface ParallelOptions {
@@ -61,6 +67,8 @@ export interface ParallelOptions {
  */
 export const PARALLEL_MIN_BYTES = envBytes('FLAMESCOPE_PARALLEL_MIN_BYTES') ?? 64 << 20;
 export const CHUNK_BYTES = 8 << 20;
+/** Room past a chunk's size in its buffer: the read that crosses it, and the rest of the sample it ends in. */
+const PENDING_SLACK = 2 << 20;
 /** No sample boundary in this many bytes (perf script without call chains has no blank lines): one thread. */
 const MAX_UNCUT_BYTES = 64 << 20;
 
@@ -153,6 +161,10 @@ class Deferred implements StreamParser {
     this.sizeHint = bytes;
   }
 
+  readTarget(bytes: number): Uint8Array | undefined {
+    return this.inner?.readTarget?.(bytes);
+  }
+
   /**
    * The format as the detecting parser tells it (the first window that decides, else perf script), or undefined while
    * the next window is not filled yet; then the parser for it.
@@ -221,8 +233,6 @@ export class ParallelPerfParser implements StreamParser {
   private readonly done = new Map<number, ChunkResult>();
   private merged = 0;
   private readonly maxInFlight: number;
-  /** Chunk buffers parsed, for the next chunks. */
-  private readonly spare: Array<ArrayBuffer | SharedArrayBuffer> = [];
   private waiter: (() => void) | undefined;
   private failure: Error | undefined;
   /** No cut found in MAX_UNCUT_BYTES: the rest is parsed here, as one last chunk. */
@@ -239,7 +249,7 @@ export class ParallelPerfParser implements StreamParser {
     this.direct = new PerfScriptParser(this.perfOptions);
     // Two chunks per thread: one parsing, one waiting to be picked up.
     this.maxInFlight = parallel.threads * 2;
-    this.pending = this.buffer(this.chunkBytes * 2);
+    this.pending = takeChunkMemory(this.chunkBytes + PENDING_SLACK);
   }
 
   push(chunk: Uint8Array): void | Promise<void> {
@@ -269,8 +279,7 @@ export class ParallelPerfParser implements StreamParser {
         if (this.pendingLength > this.maxUncutBytes) {
           this.tail = this.direct;
           this.tail.push(this.pending.subarray(0, this.pendingLength));
-          this.pending = Buffer.alloc(0);
-          this.pendingLength = 0;
+          this.releasePending();
         }
         return;
       }
@@ -292,8 +301,7 @@ export class ParallelPerfParser implements StreamParser {
         if (this.pendingLength > this.maxUncutBytes) {
           this.tail = new PerfScriptParser(this.perfOptions);
           this.tail.push(this.pending.subarray(0, this.pendingLength));
-          this.pending = Buffer.alloc(0);
-          this.pendingLength = 0;
+          this.releasePending();
         }
         break;
       }
@@ -315,6 +323,7 @@ export class ParallelPerfParser implements StreamParser {
       if (!this.tail) {
         this.direct.push(this.pending.subarray(0, this.pendingLength));
       }
+      this.releasePending();
       for (const message of this.truncations) {
         this.direct.noteTruncated(message);
       }
@@ -349,8 +358,16 @@ export class ParallelPerfParser implements StreamParser {
       }
       return this.merger.finish();
     } finally {
+      this.releasePending();
       void this.workers?.close();
     }
+  }
+
+  /** Gives back the pending buffer (read all, or left behind by the last chunk) to the pool. */
+  private releasePending() {
+    giveChunkMemory(this.pending.buffer);
+    this.pending = Buffer.alloc(0);
+    this.pendingLength = 0;
   }
 
   abort() {
@@ -362,7 +379,21 @@ export class ParallelPerfParser implements StreamParser {
     // Only read when constructed (Deferred passes it on).
   }
 
+  /** The free end of the pending buffer, once chunks are being cut (see StreamParser.readTarget). */
+  readTarget(bytes: number): Uint8Array | undefined {
+    if (this.failure || this.tail || (!this.here && this.bytesRead < this.minBytes)) {
+      return undefined;
+    }
+    const free = this.pending.length - this.pendingLength;
+    return free >= bytes ? this.pending.subarray(this.pendingLength, this.pendingLength + bytes) : undefined;
+  }
+
   private append(chunk: Uint8Array) {
+    if (chunk.buffer === this.pending.buffer && chunk.byteOffset === this.pending.byteOffset + this.pendingLength) {
+      // Read in place (readTarget).
+      this.pendingLength += chunk.length;
+      return;
+    }
     const need = this.pendingLength + chunk.length;
     if (need > this.pending.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.pending.length * 2));
@@ -377,7 +408,7 @@ export class ParallelPerfParser implements StreamParser {
   private send(end: number, truncations: string[]) {
     const chunk = this.pending;
     const rest = this.pendingLength - end;
-    this.pending = this.buffer(Math.max(this.chunkBytes * 2, rest));
+    this.pending = takeChunkMemory(Math.max(this.chunkBytes + PENDING_SLACK, rest));
     chunk.copy(this.pending, 0, end, this.pendingLength);
     this.pendingLength = rest;
     this.searchFrom = 0;
@@ -422,19 +453,11 @@ export class ParallelPerfParser implements StreamParser {
   }
 
   private parsed(index: number, result: ChunkResult) {
-    if (result.buffer && this.spare.length < this.maxInFlight) {
-      this.spare.push(result.buffer);
-      result.buffer = undefined;
-    }
+    giveChunkMemory(result.buffer);
+    result.buffer = undefined;
     this.done.set(index, result);
     this.mergeReady();
     this.wake();
-  }
-
-  /** A buffer of at least `size` bytes: a parsed chunk's, when one is big enough, else new shared memory. */
-  private buffer(size: number): Buffer {
-    const i = this.spare.findIndex((b) => b.byteLength >= size);
-    return Buffer.from(i >= 0 ? this.spare.splice(i, 1)[0] : new SharedArrayBuffer(size));
   }
 
   /** Merges every chunk whose predecessors are merged (file order is what makes the ids come out the same). */

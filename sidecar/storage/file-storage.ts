@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { constants, promises as fs, Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { checkKey, checkPrefix, ObjectInfo, ObjectStorage, StorageError } from './types';
+import { FileChunks } from '../io/file-chunks';
 
 const ROOT_UNAVAILABLE = 'the profile folder is missing or unreadable';
 /** Never blocks on a FIFO or device planted under the root (ignored for regular files). */
@@ -94,7 +95,7 @@ export class FileStorage implements ObjectStorage {
       await handle.close().catch(() => undefined);
       throw notFound(key);
     }
-    return { info: infoOf(key, stat), body: handle.createReadStream({ highWaterMark: 1 << 20 }) };
+    return { info: infoOf(key, stat), body: new FileChunks(handle, 1 << 20) };
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {

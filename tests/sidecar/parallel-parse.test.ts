@@ -8,6 +8,7 @@
 import { defaultParseThreads, defaultServerParseThreads } from '../../sidecar/profiles/parse-threads';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,7 +16,8 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { ProfileStore } from '../../src/profile';
 import { generateProfile, PROFILE_SPEC } from '../../bench/generate-profile';
-import { parseStream, ReadOptions } from '../../sidecar/io/read-profile';
+import { FileChunks } from '../../sidecar/io/file-chunks';
+import { parseStream, readProfileFile, ReadOptions } from '../../sidecar/io/read-profile';
 import { ParallelOptions } from '../../sidecar/profiles/parallel-parse';
 import { ALL_PERF_INPUTS, chromeBytes, fixtureBytes } from '../helpers/fixtures';
 import { firstDifference, latin1 } from '../helpers/profile-views';
@@ -192,6 +194,53 @@ describe('threaded parse = single-thread parse', () => {
     );
     expect((one as ProfileStore).frames.address.some((a) => a !== undefined)).toBe(true);
     expectSame(one, many);
+  });
+});
+
+describe("a file read straight into the chunks' shared memory", () => {
+  /** FileChunks, counting the chunks it yields and those that landed in memory the parser offered. */
+  class CountingChunks extends FileChunks {
+    yielded = 0;
+    inPlace = 0;
+    async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+      for await (const chunk of super[Symbol.asyncIterator]()) {
+        this.yielded++;
+        this.inPlace += chunk.buffer instanceof SharedArrayBuffer ? 1 : 0;
+        yield chunk;
+      }
+    }
+  }
+
+  it('parses to the single-thread store, with no copy for most reads', async () => {
+    const path = join(dir, 'dense.txt');
+    const expected = await parseStream(stream(dense.plain));
+    const chunks = new CountingChunks(await open(path), 256 * 1024);
+    const many = await parseStream(chunks, {
+      totalBytes: dense.plain.length,
+      parallel: { threads: 2, minBytes: 0, chunkBytes: 1 << 20 },
+    });
+    expectSame(expected, many);
+    expect(chunks.yielded).toBeGreaterThan(40);
+    expect(chunks.inPlace).toBeGreaterThan(chunks.yielded * 0.7);
+    expectSame(expected, await readProfileFile(path, { parallel: { threads: 2, minBytes: 0, chunkBytes: 1 << 20 } }));
+    // One thread offers no memory: every read gets a buffer of its own.
+    const single = new CountingChunks(await open(path), 256 * 1024);
+    expectSame(expected, await parseStream(single, {}));
+    expect(single.inPlace).toBe(0);
+  });
+
+  it('yields exactly the file, in reads no larger than the memory offered', async () => {
+    const path = join(dir, 'dense.txt.gz');
+    const chunks = new FileChunks(await open(path), 1 << 20);
+    const offered = Buffer.from(new SharedArrayBuffer(4096));
+    let asked = 0;
+    chunks.readInto = (bytes) => (asked++ % 2 === 0 ? offered.subarray(0, Math.min(bytes, 1000)) : undefined);
+    const read: Buffer[] = [];
+    for await (const chunk of chunks) {
+      expect(chunk.length).toBeLessThanOrEqual(chunk.buffer === offered.buffer ? 1000 : 1 << 20);
+      read.push(Buffer.from(chunk));
+    }
+    expect(Buffer.concat(read).equals(dense.gzip)).toBe(true);
   });
 });
 
