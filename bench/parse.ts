@@ -10,7 +10,7 @@ import { parseStream, readProfileFile } from '../sidecar/io/read-profile';
 import { PARALLEL_MIN_BYTES } from '../sidecar/profiles/parallel-parse';
 import type { BenchRow, RunChild } from './formats';
 import type { ProfileManifest } from './generate-profile';
-import { median, newlineScan, shell } from './timing';
+import { medianInTurns, newlineScan, shell } from './timing';
 
 const CHUNK_BYTES = 1 << 20;
 const MiB = 1 << 20;
@@ -30,10 +30,16 @@ export async function parseRows(
   const rows: BenchRow[] = [];
   log(`section 9: parse on 1 and ${cores} threads (${cores} cores here)`);
 
-  await newlineScan(plainPath);
-  const scan = await median(3, () => newlineScan(plainPath));
-  const one = await median(3, () => readProfileFile(plainPath, { parallel: { threads: 1 } }));
-  const all = await median(3, () => readProfileFile(plainPath, { parallel: { threads: cores } }));
+  // In turns, after a round that starts the threads (kept warm between parses, as in the sidecar).
+  const [scan, one, all] = await medianInTurns(
+    5,
+    [
+      () => newlineScan(plainPath),
+      () => readProfileFile(plainPath, { parallel: { threads: 1 } }),
+      () => readProfileFile(plainPath, { parallel: { threads: cores } }),
+    ],
+    1
+  );
   rows.push({
     figure: '9 parse+index ÷ line scan, 1 thread',
     measured: `${(one / scan).toFixed(2)}× (${ms(one)} vs ${ms(scan)}; ${mibps(manifest.plainBytes, one)})`,
@@ -47,13 +53,14 @@ export async function parseRows(
   });
   // What the machine itself gives: two independent single-thread parses at once vs one (shared cores, caches and
   // memory bandwidth, and whatever else runs) — the ceiling the threaded parse is measured against.
-  const pair = await median(3, () =>
-    Promise.all([
-      runChild(['--child-parse-threads', plainPath, '1']),
-      runChild(['--child-parse-threads', plainPath, '1']),
-    ])
-  );
-  const alone = await median(3, () => runChild(['--child-parse-threads', plainPath, '1']));
+  const [pair, alone] = await medianInTurns(3, [
+    () =>
+      Promise.all([
+        runChild(['--child-parse-threads', plainPath, '1']),
+        runChild(['--child-parse-threads', plainPath, '1']),
+      ]),
+    () => runChild(['--child-parse-threads', plainPath, '1']),
+  ]);
   const ceiling = (2 * alone) / pair;
   rows.push({
     figure: '9 machine ceiling: 2 parses at once ÷ 1 (throughput)',
@@ -67,10 +74,15 @@ export async function parseRows(
     pass: cores >= 2 ? one / all >= TARGET_SPEEDUP_2 : undefined,
   });
 
-  await shell(`zcat '${gzipPath}' | wc -l`);
-  const zcat = await median(3, () => shell(`zcat '${gzipPath}' | wc -l`));
-  const gzOne = await median(3, () => readProfileFile(gzipPath, { parallel: { threads: 1 } }));
-  const gzAll = await median(3, () => readProfileFile(gzipPath, { parallel: { threads: cores } }));
+  const [zcat, gzOne, gzAll] = await medianInTurns(
+    3,
+    [
+      () => shell(`zcat '${gzipPath}' | wc -l`),
+      () => readProfileFile(gzipPath, { parallel: { threads: 1 } }),
+      () => readProfileFile(gzipPath, { parallel: { threads: cores } }),
+    ],
+    1
+  );
   rows.push({
     figure: '9 parse .gz ÷ zcat | wc -l, 1 thread',
     measured: `${(gzOne / zcat).toFixed(2)}× (${ms(gzOne)} vs ${ms(zcat)})`,
@@ -117,8 +129,7 @@ async function crossoverRows(plainPath: string, cores: number): Promise<BenchRow
     const run = (threads: number) => () =>
       parseStream(pieces(slice), { parallel: { threads, minBytes: 0 } }).then(() => undefined);
     const reps = size >= 64 * MiB ? 3 : 5;
-    const one = await median(reps, run(1), 1);
-    const many = await median(reps, run(cores), 1);
+    const [one, many] = await medianInTurns(reps, [run(1), run(cores)], 1);
     cells.push(`${size / MiB} MiB ${(one / many).toFixed(2)}×`);
     if (crossover === undefined && many < one) {
       crossover = size;

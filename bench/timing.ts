@@ -20,6 +20,28 @@ export async function median(reps: number, fn: () => unknown, warmup = 0): Promi
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * Median wall times of several runs measured in turns (a round runs each once, in order), after `warmup` untimed
+ * rounds: on a machine whose speed drifts (a shared VM), figures taken in turns stay comparable with each other;
+ * taken one after the other, the drift lands in the ratio.
+ */
+export async function medianInTurns(reps: number, fns: Array<() => unknown>, warmup = 0): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) {
+    for (const fn of fns) {
+      await fn();
+    }
+  }
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < reps; r++) {
+    for (let f = 0; f < fns.length; f++) {
+      const t = performance.now();
+      await fns[f]();
+      times[f].push(performance.now() - t);
+    }
+  }
+  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
+}
+
 /** A shell command's standard output; rejects when it exits non-zero. */
 export function shell(command: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
