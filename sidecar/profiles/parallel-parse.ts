@@ -196,16 +196,21 @@ class Deferred implements StreamParser {
   }
 }
 
-/** The merge's source number of chunks parsed on this thread, and of the tail (past any worker's number). */
-const THIS_THREAD = -1;
+/**
+ * The merge's source numbers (past any worker's): the streaming parser's first chunk, the chunks this thread parses
+ * after it, and the tail.
+ */
+const FIRST = -1;
 const TAIL = -2;
+const THIS_THREAD = -3;
 
 /**
  * perf script on `threads` threads: this one and threads - 1 workers. The first `minBytes` stream through one parser
  * on this thread, exactly the single-thread parse — an input that ends there never meets a thread or a merge. Past
  * them, the input is cut at the next sample boundary: what that parser read becomes chunk 0, and the rest is cut
- * into chunks for the workers. This thread reads, cuts and merges, and parses a chunk itself (with the same parser,
- * whose tables and warm code carry on) whenever every worker already has one waiting, so the threads match the cores.
+ * into chunks for the workers (each posted two ahead). This thread reads, cuts and merges, and parses the oldest
+ * chunk no worker has picked up whenever every worker has its next one posted, or when it would otherwise wait for
+ * the merge: so the threads match the cores. Chunk parsers keep stacks as frame sequences; the merge builds the trie.
  */
 export class ParallelPerfParser implements StreamParser {
   bytesRead = 0;
@@ -285,10 +290,11 @@ export class ParallelPerfParser implements StreamParser {
       }
       this.direct.push(this.pending.subarray(0, at));
       const partial = this.direct.finishPartial();
-      this.here = ChunkParser.continuing(this.direct);
+      // Its later chunks on a parser of chunks (stacks as sequences, no trie: the merge builds the one trie).
+      this.here = new ChunkParser(this.perfOptions);
       this.workers = new ChunkWorkers(this.workerCount, this.workerScript);
       this.sent = 1;
-      this.done.set(0, { partial, source: THIS_THREAD });
+      this.done.set(0, { partial, source: FIRST });
       this.pending.copy(this.pending, 0, at, this.pendingLength);
       this.pendingLength -= at;
       this.searchFrom = 0;

@@ -12,15 +12,9 @@ export class ChunkParser {
   private readonly parser: PerfScriptParser;
   private started = false;
 
-  constructor(options: PerfScriptOptions = {}, parser?: PerfScriptParser) {
-    // Its own parser sends stacks as sequences: the merge builds the one trie, no thread builds one of its own.
-    this.parser = parser ?? new PerfScriptParser({ ...options, stacksAsSequences: true });
-    this.started = parser !== undefined;
-  }
-
-  /** Takes later chunks on a parser that has streamed the first one and ended it with finishPartial. */
-  static continuing(parser: PerfScriptParser): ChunkParser {
-    return new ChunkParser({}, parser);
+  constructor(options: PerfScriptOptions = {}) {
+    // Stacks as sequences: the merge builds the one trie, no thread builds one of its own.
+    this.parser = new PerfScriptParser({ ...options, stacksAsSequences: true });
   }
 
   /**
