@@ -103,6 +103,9 @@ class SingleThread implements StreamParser {
   }
   abort() {}
   expectBytes() {}
+  readTarget(bytes: number) {
+    return this.parser.readTarget?.(bytes);
+  }
 }
 
 /**

@@ -19,6 +19,12 @@ export interface ProfileParser {
   /** Records that the input ended early, so the store carries a warning. */
   noteTruncated(message: string): void;
   readonly bytesRead: number;
+  /**
+   * Memory the caller may read the next `bytes` of input into and then push (undefined: use a buffer of its own):
+   * a parser that is done with a chunk when push returns offers the same memory every time, sparing fresh buffers
+   * (first touches of new memory cost page faults).
+   */
+  readTarget?(bytes: number): Uint8Array | undefined;
 }
 
 export type { ProfileFormat } from './store';
@@ -94,6 +100,11 @@ class DetectingParser implements ProfileParser {
 
   get bytesRead(): number {
     return this.inner ? this.inner.bytesRead : this.heldBytes;
+  }
+
+  readTarget(bytes: number): Uint8Array | undefined {
+    // Held chunks are kept until the format is known: no shared memory before.
+    return this.inner?.readTarget?.(bytes);
   }
 
   push(chunk: Uint8Array): void {

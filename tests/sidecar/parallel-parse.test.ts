@@ -197,15 +197,17 @@ describe('threaded parse = single-thread parse', () => {
   });
 });
 
-describe("a file read straight into the chunks' shared memory", () => {
+describe('a file read straight into the memory the parser offers', () => {
   /** FileChunks, counting the chunks it yields and those that landed in memory the parser offered. */
   class CountingChunks extends FileChunks {
     yielded = 0;
     inPlace = 0;
+    readonly memory = new Set<ArrayBufferLike>();
     async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
       for await (const chunk of super[Symbol.asyncIterator]()) {
         this.yielded++;
         this.inPlace += chunk.buffer instanceof SharedArrayBuffer ? 1 : 0;
+        this.memory.add(chunk.buffer);
         yield chunk;
       }
     }
@@ -223,10 +225,12 @@ describe("a file read straight into the chunks' shared memory", () => {
     expect(chunks.yielded).toBeGreaterThan(40);
     expect(chunks.inPlace).toBeGreaterThan(chunks.yielded * 0.7);
     expectSame(expected, await readProfileFile(path, { parallel: { threads: 2, minBytes: 0, chunkBytes: 1 << 20 } }));
-    // One thread offers no memory: every read gets a buffer of its own.
+    // One thread reads every chunk through: its reads reuse one scratch buffer once the format is known.
     const single = new CountingChunks(await open(path), 256 * 1024);
     expectSame(expected, await parseStream(single, {}));
     expect(single.inPlace).toBe(0);
+    expect(single.yielded).toBeGreaterThan(40);
+    expect(single.memory.size).toBeLessThanOrEqual(2);
   });
 
   it('yields exactly the file, in reads no larger than the memory offered', async () => {

@@ -58,6 +58,7 @@ export class PerfScriptParser implements ProfileParser {
   // Whole frame lines seen before → their frame value: most lines are matched here with one pass over their bytes.
   private readonly frameLines: FrameLineCache | null;
   private view: DataView = new DataView(new ArrayBuffer(0));
+  private readScratch: Uint8Array = new Uint8Array(0);
   private viewBuffer: Uint8Array | null = null;
   /** The cache's id of the frame line just read (-1: none, or not kept): the next line is likely what followed it. */
   private lastLine = -1;
@@ -69,6 +70,14 @@ export class PerfScriptParser implements ProfileParser {
 
   get bytesRead(): number {
     return this.b.bytesRead;
+  }
+
+  /** The same scratch memory for every read: push reads a chunk through, keeping only an unfinished line's copy. */
+  readTarget(bytes: number): Uint8Array {
+    if (this.readScratch.length < bytes) {
+      this.readScratch = new Uint8Array(bytes);
+    }
+    return this.readScratch.subarray(0, bytes);
   }
 
   push(input: Uint8Array): void {
