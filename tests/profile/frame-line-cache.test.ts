@@ -83,6 +83,25 @@ describe('frame-line cache', () => {
     expect(kept).toBeLessThanOrEqual(8);
   });
 
+  it('stops keeping lines at its byte bound (every line distinct: a hostile profile)', () => {
+    const cache = new FrameLineCache();
+    const line = (i: number) => `\t    ${(0x7f0000000000 + i * 16).toString(16)} fn_${i}+0x10 (/usr/lib/libx.so)`;
+    const lines = Array.from({ length: 360_000 }, (_, i) => line(i));
+    const buf = latin1(lines.join('\n') + '\n');
+    const view = viewOf(buf);
+    let at = 0;
+    let kept = 0;
+    for (const text of lines) {
+      kept += cache.add(buf, view, at, at + text.length, 1) >= 0 ? 1 : 0;
+      at += text.length + 1;
+    }
+    expect(buf.length).toBeGreaterThan(16 << 20);
+    expect(kept).toBeGreaterThan(100_000);
+    expect(kept).toBeLessThan(lines.length);
+    // The arena at its bound (16 MiB), plus the table and the entries of what was kept (≤ 96 bytes a line).
+    expect(cache.byteSize()).toBeLessThan((16 << 20) + kept * 96);
+  });
+
   it('never takes a line that only begins like a kept one, or that a chunk cut short', () => {
     const cache = new FrameLineCache();
     const line = '\t          4f9498 runtime.copystack+0xd8 (/usr/bin/containerd)';

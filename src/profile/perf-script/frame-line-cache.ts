@@ -20,7 +20,8 @@ export const MAX_CACHED_LINE_BYTES = 4096;
 const HASH_FROM = 8;
 const HASH_TO = 32;
 const CANDIDATES = 8;
-const MAX_ARENA_BYTES = 64 << 20;
+/** Per parser (a thread each): the bench profile's 100 k distinct lines take 10 MiB; past this, lines go the full way. */
+const MAX_ARENA_BYTES = 16 << 20;
 const EMPTY = -1;
 // A line's entry: ints side by side in one array, so a lookup touches one cache line.
 const START = 0;
@@ -107,7 +108,7 @@ export class FrameLineCache {
    */
   add(buf: Uint8Array, view: DataView, s: number, e: number, value: number): number {
     const len = e - s;
-    if (len < MIN_CACHED_LINE_BYTES || len > MAX_CACHED_LINE_BYTES || this.arenaUsed + len > MAX_ARENA_BYTES) {
+    if (len < MIN_CACHED_LINE_BYTES || len > MAX_CACHED_LINE_BYTES || this.arenaUsed + len + 8 > MAX_ARENA_BYTES) {
       return -1;
     }
     // Copied to the arena's free end first (a copy that also finds zero bytes), then hashed and looked up there: it
