@@ -18,6 +18,7 @@ import { ProfileStore } from '../../src/profile';
 import { generateProfile, PROFILE_SPEC } from '../../bench/generate-profile';
 import { FileChunks } from '../../sidecar/io/file-chunks';
 import { parseStream, readProfileFile, ReadOptions } from '../../sidecar/io/read-profile';
+import { pooledChunkBytes } from '../../sidecar/profiles/chunk-memory';
 import { ParallelOptions } from '../../sidecar/profiles/parallel-parse';
 import { ALL_PERF_INPUTS, chromeBytes, fixtureBytes } from '../helpers/fixtures';
 import { firstDifference, latin1 } from '../helpers/profile-views';
@@ -231,6 +232,17 @@ describe('a file read straight into the memory the parser offers', () => {
     expect(single.inPlace).toBe(0);
     expect(single.yielded).toBeGreaterThan(40);
     expect(single.memory.size).toBeLessThanOrEqual(2);
+  });
+
+  it('reuses the chunk memory of one parse for the next', async () => {
+    const options = { totalBytes: dense.plain.length, parallel: { threads: 2, minBytes: 0, chunkBytes: 1 << 20 } };
+    await parseStream(stream(dense.plain), options);
+    const pooled = pooledChunkBytes();
+    expect(pooled).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) {
+      await parseStream(stream(dense.plain), options);
+      expect(pooledChunkBytes()).toBe(pooled);
+    }
   });
 
   it('yields exactly the file, in reads no larger than the memory offered', async () => {
