@@ -61,8 +61,10 @@ export interface ParallelOptions {
 
 /**
  * The first bytes, and inputs smaller than this, are parsed on one thread. Measured with `npm run bench --
- * --parse-only` (the crossover row) on a 2-vCPU VM shared with other work: threads did not win below 128 MiB there
- * (a thread's start and warm-up, the tables each thread builds again and the merge cost more than they save).
+ * --parse-only` (the crossover row: prefixes of the file, streamed from memory) on a 2-vCPU VM shared with other
+ * work: two threads lose below 16 MiB (0.47–0.92×), break even around 32–64 MiB (0.91–1.19×) and win from 128 MiB
+ * (1.05–1.17×; 1.26–1.57× on the whole 262 MB file). A thread's frame-line cache and tables start empty, and the
+ * merge builds the trie on this thread: small inputs do not pay that back.
  * FLAMESCOPE_PARALLEL_MIN_BYTES overrides it (tests, and measuring on other machines).
  */
 export const PARALLEL_MIN_BYTES = envBytes('FLAMESCOPE_PARALLEL_MIN_BYTES') ?? 64 << 20;
