@@ -21,17 +21,21 @@ const props = {
 } as unknown as AppRootProps;
 
 describe('Components/App', () => {
-  it.each(['/', '/profiles', '/anything/else'])('shows the Profiles page at %s', async (path) => {
-    mockGetList.mockReturnValue([]);
-    render(
-      <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-        <App {...props} />
-      </MemoryRouter>
-    );
+  it.each(['/', '/profiles', '/anything/else'])(
+    'shows the Profiles page at %s',
+    async (path) => {
+      mockGetList.mockReturnValue([]);
+      render(
+        <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+          <App {...props} />
+        </MemoryRouter>
+      );
 
-    // The page is lazy loaded.
-    expect(await screen.findByText('No FlameScope data source yet')).toBeInTheDocument();
-    // Loading and rendering the page with @grafana/ui takes 6–11 s in jsdom here, and over 30 s when the machine is
-    // busy: the time is not what this test checks.
-  }, 90_000);
+      // The page is lazy loaded.
+      expect(await screen.findByText('No FlameScope data source yet')).toBeInTheDocument();
+      // Loading and rendering the page with @grafana/ui takes 6–11 s in jsdom here, and over 30 s when the machine is
+      // busy: the time is not what this test checks.
+    },
+    90_000
+  );
 });
