@@ -1,7 +1,7 @@
 /**
  * How many threads one large perf script profile is parsed on by default (`--parse-concurrency`). Measured on a
- * 2-core VM, 262 MB dense profile (bench section 9, three runs, each figure taken in turns): two warm threads
- * 1.26–1.57× as fast as one, where two separate processes get 1.69–1.77× out of the machine. The sidecar keeps its
+ * 2-core VM, 262 MB dense profile (bench section 9, four runs, each figure taken in turns): two warm threads
+ * 1.26–1.57× as fast as one, where two separate processes get 1.61–1.77× out of the machine. The sidecar keeps its
  * chunk threads warm and uses every core; the one-shot CLI starts its threads cold (spawn, load, compile: ~0.2 s) and
  * was no faster on two cores (`flamescope info`, 1.36–1.41 s against 1.30–1.43 s), so it splits only from 4 cores up.
  */
