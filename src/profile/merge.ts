@@ -6,6 +6,7 @@
  * finished store is identical to the single-thread parse. Pure data: no I/O, no threads.
  */
 import { StoreBuilder } from './builder';
+import { IntList } from './import-kit/growable';
 import { ParseWarning, ProfileHeader, ProfileStore } from './store';
 
 /**
@@ -55,27 +56,17 @@ class IdMaps {
   context = new IdMap();
 }
 
-class IdMap {
-  ids: Int32Array;
-  size: number;
+/** Source id → merged id (`data[source id]`), appended in source id order. */
+class IdMap extends IntList {
   constructor(initial: number[] = []) {
-    this.ids = new Int32Array(Math.max(1024, initial.length));
-    this.ids.set(initial);
-    this.size = initial.length;
+    super();
+    initial.forEach((id) => this.push(id));
   }
   /** Checks the delta starts where this map ends (chunks of a source merged in order, none missed). */
   expect(first: number) {
-    if (first !== this.size) {
-      throw new Error(`chunk merged out of order: ids from ${first}, expected ${this.size}`);
+    if (first !== this.length) {
+      throw new Error(`chunk merged out of order: ids from ${first}, expected ${this.length}`);
     }
-  }
-  push(id: number) {
-    if (this.size === this.ids.length) {
-      const bigger = new Int32Array(this.ids.length * 2);
-      bigger.set(this.ids);
-      this.ids = bigger;
-    }
-    this.ids[this.size++] = id;
   }
 }
 
@@ -131,7 +122,7 @@ function mergePartial(target: StoreBuilder, p: PartialStore, lineOffset: number,
         scratch = new Int32Array(n * 2);
       }
       for (let j = 0; j < n; j++) {
-        scratch[j] = frames.ids[sequence[at + j]];
+        scratch[j] = frames.data[sequence[at + j]];
       }
       stacks.push(target.stackId(scratch, n));
     }
@@ -139,7 +130,7 @@ function mergePartial(target: StoreBuilder, p: PartialStore, lineOffset: number,
     // Parents come before children in a trie built root-down, so one pass in id order maps every node.
     stacks.expect(p.first.stacks);
     for (let i = 0; i < p.stacks.parent.length; i++) {
-      stacks.push(target.stackChild(stacks.ids[p.stacks.parent[i]], frames.ids[p.stacks.frame[i]]));
+      stacks.push(target.stackChild(stacks.data[p.stacks.parent[i]], frames.data[p.stacks.frame[i]]));
     }
   }
   const threads = maps.thread;
@@ -153,19 +144,19 @@ function mergePartial(target: StoreBuilder, p: PartialStore, lineOffset: number,
     events.push(target.eventOf(name));
   }
   if (p.foldEvent >= 0) {
-    target.noteBareEvent(events.ids[p.foldEvent]);
+    target.noteBareEvent(events.data[p.foldEvent]);
   }
   const contexts = maps.context;
   contexts.expect(p.first.contexts);
   const keys = p.contextKeys;
   for (let k = 0; k < keys.length; k += 4) {
     contexts.push(
-      target.contextId(stacks.ids[keys[k]], threads.ids[keys[k + 1]], keys[k + 2], events.ids[keys[k + 3]])
+      target.contextId(stacks.data[keys[k]], threads.data[keys[k + 1]], keys[k + 2], events.data[keys[k + 3]])
     );
   }
 
   const s = p.samples;
-  const contextIds = contexts.ids;
+  const contextIds = contexts.data;
   target.reserve(target.sampleCount + s.count);
   for (let i = 0; i < s.count; i++) {
     target.addContextSample(s.sec[i], s.nsec[i], contextIds[s.context[i]], s.weight === null ? 1 : s.weight[i]);

@@ -19,7 +19,7 @@
  *   await s3.startProxy(); // back on the same port, same data
  *   await s3.stop();
  */
-import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
@@ -751,4 +751,17 @@ export function s3ClientFor(server: SwiftS3Server, extra: Partial<S3ClientConfig
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...extra,
   });
+}
+
+/**
+ * A started server with `bucket` created, its credentials in this process's AWS environment (where the sidecar's
+ * storage and its parse workers read them), and a client for it.
+ */
+export async function startSwiftS3WithBucket(bucket: string): Promise<{ s3: SwiftS3Server; client: S3Client }> {
+  const s3 = await startSwiftS3();
+  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
+  const client = s3ClientFor(s3);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  return { s3, client };
 }

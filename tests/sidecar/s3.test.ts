@@ -3,12 +3,12 @@
  * listing, gzip objects, metadata and key anchoring, replaced and deleted objects, storage down and slow (502/504,
  * then recovery), a truncated gzip, an oversized object, and index files written back to the bucket.
  */
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Sidecar } from '../../sidecar/serve';
-import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
+import { startSwiftS3WithBucket, SwiftS3Server } from '../s3/swift-server';
 import { getJson, perfScript, startTestSidecar, steadyProfileWithBurst } from './harness';
 
 jest.setTimeout(60_000);
@@ -35,11 +35,7 @@ function heatmapUrl(key: string, extra = '') {
 }
 
 beforeAll(async () => {
-  s3 = await startSwiftS3();
-  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
-  client = s3ClientFor(s3);
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  ({ s3, client } = await startSwiftS3WithBucket(BUCKET));
   await put(KEY_ANCHORED, gzipSync(Buffer.from(profile.text)));
   await put(META_ANCHORED, profile.text, { 'flamescope-start': '2026-11-17T10:00:00Z' });
   for (let i = 0; i < 5; i++) {

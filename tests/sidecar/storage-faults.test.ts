@@ -6,7 +6,7 @@
  * with esbuild) or the sidecar itself in a child process as an unprivileged user; without root, chmod alone does it.
  * No error message may contain the server's absolute paths: they reach HTTP clients.
  */
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -29,7 +29,7 @@ import { ProfileService } from '../../sidecar/profiles/profile-service';
 import { FileStorage } from '../../sidecar/storage/file-storage';
 import { S3Storage } from '../../sidecar/storage/s3-storage';
 import { ObjectInfo, ObjectStorage, StorageError } from '../../sidecar/storage/types';
-import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
+import { startSwiftS3WithBucket, SwiftS3Server } from '../s3/swift-server';
 import { SidecarProcess, spawnSidecar } from '../../sidecar/testing/spawn-sidecar';
 import { getJson, ProfileFolder, steadyProfileWithBurst } from './harness';
 
@@ -607,11 +607,7 @@ describe('S3Storage.probe', () => {
     new S3Storage({ bucket, prefix, endpoint: s3.endpoint, region: s3.region, timeoutMs });
 
   beforeAll(async () => {
-    s3 = await startSwiftS3();
-    process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
-    client = s3ClientFor(s3);
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    ({ s3, client } = await startSwiftS3WithBucket(BUCKET));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `prod/${KEY}`, Body: profile.text }));
   }, 90_000);
   afterAll(async () => {

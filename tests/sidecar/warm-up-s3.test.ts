@@ -3,10 +3,10 @@
  * bucket are parsed before anyone asks and their `.idx` written back; replaced objects are warmed again, deleted ones
  * dropped and not retried, a corrupt one tried once, a `.json` that is no profile never loaded.
  */
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { Sidecar } from '../../sidecar/serve';
-import { s3ClientFor, startSwiftS3, SwiftS3Server } from '../s3/swift-server';
+import { startSwiftS3WithBucket, SwiftS3Server } from '../s3/swift-server';
 import { getJson, perfScript, startTestSidecar, steadyProfileWithBurst } from './harness';
 import { catalog, corruptGzip, metric, sum, waitFor, waitForListings, waitReady } from './warm-up-helpers';
 
@@ -28,11 +28,7 @@ function heatmap(key: string) {
 }
 
 beforeAll(async () => {
-  s3 = await startSwiftS3();
-  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
-  client = s3ClientFor(s3);
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  ({ s3, client } = await startSwiftS3WithBucket(BUCKET));
   sidecar = await startTestSidecar({
     storage: `s3://${BUCKET}/prod`,
     s3Endpoint: s3.endpoint,
