@@ -295,6 +295,7 @@ export class ParallelPerfParser implements StreamParser {
       }
       this.direct.push(this.pending.subarray(0, at));
       const partial = this.direct.finishPartial();
+      this.direct.release();
       // Its later chunks on a parser of chunks (stacks as sequences, no trie: the merge builds the one trie).
       this.here = new ChunkParser(this.perfOptions);
       this.workers = new ChunkWorkers(this.workerCount, this.workerScript);
@@ -347,6 +348,7 @@ export class ParallelPerfParser implements StreamParser {
         }
         const last = this.sent++;
         this.done.set(last, { partial: this.tail.finishPartial(), source: TAIL });
+        this.tail.release();
       } else {
         this.send(this.pendingLength, this.truncations);
       }
@@ -369,6 +371,7 @@ export class ParallelPerfParser implements StreamParser {
       }
       return this.merger.finish();
     } finally {
+      this.here?.release();
       this.releasePending();
       void this.workers?.close();
     }

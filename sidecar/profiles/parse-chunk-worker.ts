@@ -11,11 +11,13 @@ let session: number | undefined;
 
 parentPort?.on('message', (job: ChunkJob | { release: true }) => {
   if ('release' in job) {
+    parser?.release();
     parser = undefined;
     session = undefined;
     return;
   }
   if (job.session !== session) {
+    parser?.release();
     parser = undefined;
     session = job.session;
   }

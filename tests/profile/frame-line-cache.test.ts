@@ -1,18 +1,17 @@
 /**
- * The frame-line cache (src/profile/perf-script/frame-line-cache.ts) recognises a frame line by its exact bytes and
- * hands back what the full parse made of it. It must never change a result: every fixture, however chunked, parses
- * to the very store the parser makes with the cache off. And it must stay bounded on hostile input: lines built to
- * share a hash, lines holding zero bytes (the 8-byte compare's one blind spot), lines cut at a chunk's end, lines that
- * extend a kept one.
+ * The frame-line cache recognises a frame line by its exact bytes and hands back what the full parse made of it; it
+ * comes in JavaScript (frame-line-cache.ts) and WebAssembly (wasm-frame-line-cache.ts, line-match.wat). Neither may
+ * change a result: every fixture, however chunked, parses to the very store the parser makes with the cache off. And
+ * each must stay bounded on hostile input: lines built to share a hash, lines holding zero bytes (the JavaScript
+ * 8-byte float compare's one blind spot), lines cut at a chunk's end, lines that extend a kept one.
  */
 import fc from 'fast-check';
 import { PerfScriptOptions, PerfScriptParser, ProfileStore } from '../../src/profile';
-import { FrameLineCache } from '../../src/profile/perf-script/frame-line-cache';
+import { FrameLineCache, FrameLineMatcher } from '../../src/profile/perf-script/frame-line-cache';
+import { createWasmFrameLineCache } from '../../src/profile/perf-script/wasm-frame-line-cache';
 import { ALL_PERF_INPUTS, fixtureBytes } from '../helpers/fixtures';
 import { latin1, sampleFrameNames } from '../helpers/profile-views';
 import { expectSameStore } from '../helpers/same-store';
-
-const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 function parse(bytes: Uint8Array, pieces: number, options: PerfScriptOptions = {}): ProfileStore {
   const parser = new PerfScriptParser(options);
@@ -26,9 +25,15 @@ function parse(bytes: Uint8Array, pieces: number, options: PerfScriptOptions = {
 const FIXTURES = ALL_PERF_INPUTS.map((path) => ({ path, bytes: fixtureBytes(path) }));
 
 describe('frame-line cache', () => {
+  it('runs in WebAssembly here (Node has it with SIMD), so the default parse takes the WebAssembly cache', () => {
+    expect(createWasmFrameLineCache()).not.toBeNull();
+  });
+
   it.each(FIXTURES.map((f) => [f.path, f] as const))('%s: same store with and without it', (_path, { bytes }) => {
+    const without = parse(bytes, 1, { noFrameLineCache: true });
     for (const pieces of [1, 7, Math.max(1, Math.floor(bytes.length / 100))]) {
-      expectSameStore(parse(bytes, pieces), parse(bytes, 1, { noFrameLineCache: true }));
+      expectSameStore(parse(bytes, pieces), without);
+      expectSameStore(parse(bytes, pieces, { javascriptFrameLineCache: true }), without);
     }
     expectSameStore(
       parse(bytes, 3, { keepUnknownAddresses: true }),
@@ -42,9 +47,10 @@ describe('frame-line cache', () => {
       fc.property(
         fc.integer({ min: 0, max: FIXTURES.length - 1 }),
         fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }),
-        (which, sizes) => {
+        fc.boolean(),
+        (which, sizes, javascript) => {
           const { bytes } = FIXTURES[which];
-          const parser = new PerfScriptParser();
+          const parser = new PerfScriptParser({ javascriptFrameLineCache: javascript });
           for (let at = 0, i = 0; at < bytes.length; i++) {
             const size = sizes[i % sizes.length];
             parser.push(bytes.subarray(at, at + size));
@@ -57,101 +63,153 @@ describe('frame-line cache', () => {
     );
   });
 
+  it('a cache taken again by a later parser starts empty, and a finished parser takes no more input', () => {
+    // Same lines, other frame ids: a line left over from the first profile would map to the wrong frame.
+    const first = latin1(
+      'p 1/1 [000] 1.0: 1 cycles:\n\t    4f9498 zzz+0x1 (/usr/bin/x)\n\t    4f94a8 yyy+0x2 (/usr/bin/x)\n\n'
+    );
+    const second = latin1(
+      'p 1/1 [000] 1.0: 1 cycles:\n\t    4f94a8 yyy+0x2 (/usr/bin/x)\n\t    4f9498 zzz+0x1 (/usr/bin/x)\n\n'
+    );
+    for (const javascript of [false, true]) {
+      const parser = new PerfScriptParser({ javascriptFrameLineCache: javascript });
+      parser.push(first);
+      expect(sampleFrameNames(parser.finish(), 0)).toEqual(['yyy', 'zzz']);
+      expect(() => parser.push(first)).toThrow(/finished/);
+      const again = parse(second, 1, { javascriptFrameLineCache: javascript });
+      expectSameStore(again, parse(second, 1, { noFrameLineCache: true }));
+      expect(sampleFrameNames(again, 0)).toEqual(['zzz', 'yyy']);
+    }
+  });
+
+  it('gives parsers alive at once a cache each', () => {
+    const a = createWasmFrameLineCache()!;
+    a.release();
+    const b = createWasmFrameLineCache()!;
+    const c = createWasmFrameLineCache()!;
+    expect(b).toBe(a);
+    expect(c).not.toBe(b);
+  });
+});
+
+const IMPLEMENTATIONS: Array<[string, () => FrameLineMatcher]> = [
+  ['JavaScript', () => new FrameLineCache()],
+  ['WebAssembly', () => createWasmFrameLineCache()!],
+];
+
+/** The value of the kept line at `pos` in `buf` (placed first), or -1 when the line there is not matched. */
+function valueAt(cache: FrameLineMatcher, buf: Uint8Array, pos = 0, previous = -1): number {
+  cache.place(buf);
+  return cache.run(pos, previous) > 0 ? cache.value(0) : -1;
+}
+
+/** Keeps each line of `lines` (one buffer, newline-separated), value = its index; returns how many were kept. */
+function keepAll(cache: FrameLineMatcher, lines: string[]): number {
+  const buf = latin1(lines.join('\n') + '\n');
+  let at = 0;
+  let kept = 0;
+  lines.forEach((line, i) => {
+    kept += cache.add(buf, at, at + line.length, i) >= 0 ? 1 : 0;
+    at += line.length + 1;
+  });
+  return kept;
+}
+
+describe.each(IMPLEMENTATIONS)('frame-line cache in %s', (_name, create) => {
   it('reads lines that share bytes 8–32 and their length (a hash flood) right, and keeps few of them', () => {
     // 3000 distinct frames whose lines differ only in their last bytes: one hash, one length.
     const lines = Array.from(
       { length: 3000 },
       (_, i) => `\t          4f9498 runtime.fn+0x1 (/usr/lib/x${i % 10}${(i / 10) | 0})`
     );
-    const text = lines
-      .map((line, i) => `proc 1/1 [000] ${(1 + i / 1000).toFixed(3)}: 1 cycles:\n${line}\n${lines[0]}\n\n`)
-      .join('');
-    const bytes = latin1(text.repeat(2));
-    const store = parse(bytes, 1);
-    expectSameStore(store, parse(bytes, 1, { noFrameLineCache: true }));
-    expect(sampleFrameNames(store, 2999)).toEqual(['runtime.fn', 'runtime.fn']);
-    expect(store.frames.dso).toContain('/usr/lib/x9299');
-
-    const cache = new FrameLineCache();
-    const buf = latin1(lines.join('\n') + '\n');
-    let at = 0;
-    let kept = 0;
-    for (const line of lines) {
-      kept += cache.add(buf, viewOf(buf), at, at + line.length, 1) >= 0 ? 1 : 0;
-      at += line.length + 1;
-    }
-    expect(kept).toBeLessThanOrEqual(8);
+    const cache = create();
+    expect(keepAll(cache, lines)).toBeLessThanOrEqual(8);
+    // A flooded line not kept is not matched: the parser reads it the full way.
+    expect(valueAt(cache, latin1(lines[2999] + '\n'))).toBe(-1);
+    expect(valueAt(cache, latin1(lines[0] + '\n'))).toBe(0);
   });
 
   it('stops keeping lines at its byte bound (every line distinct: a hostile profile)', () => {
-    const cache = new FrameLineCache();
+    const cache = create();
     const line = (i: number) => `\t    ${(0x7f0000000000 + i * 16).toString(16)} fn_${i}+0x10 (/usr/lib/libx.so)`;
-    const lines = Array.from({ length: 360_000 }, (_, i) => line(i));
-    const buf = latin1(lines.join('\n') + '\n');
-    const view = viewOf(buf);
-    let at = 0;
-    let kept = 0;
-    for (const text of lines) {
-      kept += cache.add(buf, view, at, at + text.length, 1) >= 0 ? 1 : 0;
-      at += text.length + 1;
-    }
-    expect(buf.length).toBeGreaterThan(16 << 20);
+    const lines = Array.from({ length: 420_000 }, (_, i) => line(i));
+    const kept = keepAll(cache, lines);
     expect(kept).toBeGreaterThan(100_000);
     expect(kept).toBeLessThan(lines.length);
-    // The arena at its bound (16 MiB), plus the table and the entries of what was kept (≤ 96 bytes a line).
-    expect(cache.byteSize()).toBeLessThan((16 << 20) + kept * 96);
+    // What it holds is bounded whatever the input: the arena at its bound, the table and the rest (≤ 96 bytes a
+    // line kept in JavaScript; the WebAssembly cache's records hold their lines, and its table has 2^21 slots at most).
+    expect(cache.byteSize()).toBeLessThan(_name === 'JavaScript' ? (16 << 20) + kept * 96 : (46 << 20) + (1 << 20));
+    // Lines kept before the bound are still found.
+    expect(valueAt(cache, latin1(line(1000) + '\n'))).toBe(1000);
   });
 
   it('never takes a line that only begins like a kept one, or that a chunk cut short', () => {
-    const cache = new FrameLineCache();
+    const cache = create();
     const line = '\t          4f9498 runtime.copystack+0xd8 (/usr/bin/containerd)';
     const kept = latin1(line + '\n');
-    const id = cache.add(kept, viewOf(kept), 0, line.length, 42);
-    expect(id).toBe(0);
-    const match = (text: string) => {
-      const buf = latin1(text);
-      return cache.match(buf, new DataView(buf.buffer, buf.byteOffset, buf.byteLength), 0, -1);
-    };
-    expect(match(line + '\n')).toBe(0);
-    expect(cache.value(0)).toBe(42);
+    expect(cache.add(kept, 0, line.length, 42)).toBeGreaterThanOrEqual(0);
+    const match = (text: string) => valueAt(cache, latin1(text));
+    expect(match(line + '\n')).toBe(42);
     expect(match(line + ' \n')).toBe(-1); // longer
     expect(match(line + 'x\n')).toBe(-1);
     expect(match(line)).toBe(-1); // no newline yet: the chunk ends here
     expect(match(line.slice(0, -1) + '\n')).toBe(-1); // shorter
     expect(match(line.replace('0xd8', '0xd9') + '\n')).toBe(-1);
+    expect(match(line.replace('\t', ' ') + '\n')).toBe(-1); // the first byte differs
     expect(match(line + '\r\n')).toBe(-1); // CRLF is another line (kept on its own)
+    // Every length a compare's tail handles (the WebAssembly compare goes 16 bytes, 8, then a masked rest).
+    for (let extra = 1; extra < 20; extra++) {
+      // Another address each (bytes 8–32 are hashed: 19 lines of one hash would be a flood).
+      const longer = line.replace('4f9498', (0x4f9498 + extra).toString(16)) + 'y'.repeat(extra);
+      const bytes = latin1(longer + '\n');
+      expect(cache.add(bytes, 0, longer.length, 100 + extra)).toBeGreaterThanOrEqual(0);
+      expect(match(longer + '\n')).toBe(100 + extra);
+      expect(match(longer.slice(0, -1) + 'z\n')).toBe(-1); // the last byte differs
+    }
   });
 
-  it('keeps no line holding a zero byte, where an 8-byte float compare could call +0 and -0 equal', () => {
-    const cache = new FrameLineCache();
+  it('never calls lines holding +0 and -0 bytes equal (the 8-byte float compare keeps no zero bytes at all)', () => {
+    const cache = create();
     // Bytes 24–31 of these two lines read as the doubles +0 and -0.
     const zero = `\t          4f9498 sym${'\0'.repeat(8)}tail (/x)`;
     const minusZero = `\t          4f9498 sym${'\0'.repeat(7)}\x80tail (/x)`;
     const zeroBytes = latin1(zero + '\n');
-    expect(cache.add(zeroBytes, viewOf(zeroBytes), 0, zero.length, 1)).toBe(-1);
-    const buf = latin1(minusZero + '\n');
-    expect(cache.match(buf, new DataView(buf.buffer), 0, -1)).toBe(-1);
+    const id = cache.add(zeroBytes, 0, zero.length, 1);
+    if (_name === 'JavaScript') {
+      expect(id).toBe(-1);
+    } else {
+      expect(valueAt(cache, zeroBytes)).toBe(1);
+    }
+    expect(valueAt(cache, latin1(minusZero + '\n'))).toBe(-1);
     const text = latin1(`p 1/1 [000] 1.0: 1 cycles:\n${zero}\n\np 1/1 [000] 1.1: 1 cycles:\n${minusZero}\n\n`);
-    const store = parse(text, 1);
+    const store = parse(text, 1, { javascriptFrameLineCache: _name === 'JavaScript' });
     expectSameStore(store, parse(text, 1, { noFrameLineCache: true }));
     expect(store.frames.count).toBe(2);
   });
 
   it('tries the line that followed last time first, and still finds another', () => {
-    const cache = new FrameLineCache();
+    const cache = create();
     const a = '\t          4f9498 a+0x1 (/usr/bin/x)';
     const b = '\t          4f94a8 b+0x2 (/usr/bin/x)';
     const c = '\t          4f94b8 c+0x3 (/usr/bin/x)';
     const text = latin1([a, b, c].join('\n') + '\n');
-    const view = new DataView(text.buffer);
     const starts = [0, a.length + 1, a.length + b.length + 2];
-    const kept = [a, b, c].map((line, i) => cache.add(text, viewOf(text), starts[i], starts[i] + line.length, 10 + i));
-    expect(kept).toEqual([0, 1, 2]);
-    cache.follows(kept[0], kept[1]);
-    expect(cache.match(text, view, starts[1], kept[0])).toBe(kept[1]);
-    // The prediction is b, the line is c: found by hash, and c becomes the prediction.
-    expect(cache.match(text, view, starts[2], kept[0])).toBe(kept[2]);
-    expect(cache.match(text, view, starts[1], kept[0])).toBe(kept[1]);
-    expect(cache.value(kept[2])).toBe(12);
+    const ids = [a, b, c].map((line, i) => cache.add(text, starts[i], starts[i] + line.length, 10 + i));
+    expect(new Set(ids).size).toBe(3);
+    cache.follows(ids[0], ids[1]);
+    cache.place(text);
+    // A run from a goes on through b and c, each found (b as a's successor, c by hash).
+    expect(cache.run(0, -1)).toBe(3);
+    expect([cache.value(0), cache.value(1), cache.value(2)]).toEqual([10, 11, 12]);
+    expect(cache.runEnd).toBe(text.length);
+    // The prediction after a is b; the line is c: found by hash, then c is tried first.
+    expect(valueAt(cache, latin1(c + '\n'), 0, ids[0])).toBe(12);
+    expect(valueAt(cache, latin1(b + '\n'), 0, ids[0])).toBe(11);
+    // The run stops at a line not kept, and says where.
+    const mixed = latin1(`${a}\n${b}\n\t          4f94c8 d+0x4 (/usr/bin/x)\n${c}\n`);
+    cache.place(mixed);
+    expect(cache.run(0, -1)).toBe(2);
+    expect(cache.runEnd).toBe(a.length + b.length + 2);
+    expect(cache.newline(cache.runEnd)).toBe(mixed.indexOf(10, a.length + b.length + 2));
   });
 });

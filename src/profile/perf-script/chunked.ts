@@ -32,6 +32,11 @@ export class ChunkParser {
     }
     return this.parser.finishPartial();
   }
+
+  /** No more chunks: what only parsing needs is freed (see PerfScriptParser.release). */
+  release() {
+    this.parser.release();
+  }
 }
 
 /** One chunk on a parser of its own. */

@@ -11,7 +11,45 @@
  *
  * Bounded against hostile input: at most CANDIDATES kept lines share a hash (more go the full way each time, never a
  * long probe), and the bytes kept stop growing at MAX_ARENA_BYTES.
+ *
+ * This is the JavaScript cache; wasm-frame-line-cache.ts is the same cache with its hot path in WebAssembly (~0.6 ns
+ * a byte compared here against a few ns a line there), used wherever WebAssembly runs. Both are FrameLineMatchers.
  */
+
+/**
+ * What the parser asks of a frame-line cache. A chunk is placed first (where the cache reads it); then runs of kept
+ * lines are matched in it, each run reporting the values of its lines, where it stopped and its last line's id.
+ */
+export interface FrameLineMatcher {
+  /** Lines kept. */
+  readonly size: number;
+  /** The bytes of `input` where this cache reads them, as a plain Uint8Array; positions below are in them. */
+  place(input: Uint8Array): Uint8Array;
+  /**
+   * Matches kept lines one after another from `pos` in the placed chunk, `previous` the id of the line before (-1:
+   * none), until a line is not kept: how many matched (0: the line at pos is not). Then value(i) is the i-th one's
+   * value, runEnd the position after the last one (its newline included) and runLast its id.
+   */
+  run(pos: number, previous: number): number;
+  value(i: number): number;
+  readonly runEnd: number;
+  readonly runLast: number;
+  /** The first newline at or after `pos` in the placed chunk, or -1. */
+  newline(pos: number): number;
+  /**
+   * Keeps buf[s, e) (e: the newline) → value, when it fits the bounds, and returns its id (-1: not kept). A line
+   * already kept keeps its id; one whose hash already has CANDIDATES lines is not kept.
+   */
+  add(buf: Uint8Array, s: number, e: number, value: number): number;
+  /** Records that line `next` followed line `previous` (both ids), to be tried first next time. */
+  follows(previous: number, next: number): void;
+  /** Bytes held, for memory accounting. */
+  byteSize(): number;
+  /** Memory to read the next chunk into, when placing it there costs no copy. */
+  readTarget?(bytes: number): Uint8Array;
+  /** The parser is done with this cache (it must not use it again): its memory may serve the next parser. */
+  release?(): void;
+}
 
 /** Lines shorter than this are not kept (a frame line in perf's layout is 40 bytes at least). */
 export const MIN_CACHED_LINE_BYTES = 32;
@@ -31,8 +69,10 @@ const VALUE = 2;
 const NEXT = 3;
 const SUCCESSORS = 3;
 const STRIDE = NEXT + SUCCESSORS;
+/** Values one run reports at most (a longer sample takes several runs). */
+const RUN_CAP = 4096;
 
-export class FrameLineCache {
+export class FrameLineCache implements FrameLineMatcher {
   private arena: Uint8Array = new Uint8Array(1 << 16);
   private arenaView: DataView = new DataView(this.arena.buffer);
   private arenaUsed = 0;
@@ -41,6 +81,48 @@ export class FrameLineCache {
   private table: Int32Array = new Int32Array(2 * 2048).fill(EMPTY);
   private mask = 2047;
   size = 0;
+  // The placed chunk: read through a plain Uint8Array and a DataView; newlines found with the input's own indexOf
+  // (Node's Buffer has memchr, far faster than the generic typed-array one).
+  private chunk: Uint8Array = new Uint8Array(0);
+  private chunkView: DataView = new DataView(new ArrayBuffer(0));
+  private search: Uint8Array = this.chunk;
+  private readonly runValues = new Int32Array(RUN_CAP);
+  runEnd = 0;
+  runLast = -1;
+
+  place(input: Uint8Array): Uint8Array {
+    this.search = input;
+    this.chunk =
+      input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    this.chunkView = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    return this.chunk;
+  }
+
+  run(pos: number, previous: number): number {
+    const chunk = this.chunk;
+    const view = this.chunkView;
+    let count = 0;
+    while (count < RUN_CAP) {
+      const id = this.match(chunk, view, pos, previous);
+      if (id < 0) {
+        break;
+      }
+      this.runValues[count++] = this.entries[STRIDE * id + VALUE];
+      pos += this.entries[STRIDE * id + LENGTH] + 1;
+      previous = id;
+    }
+    this.runEnd = pos;
+    this.runLast = previous;
+    return count;
+  }
+
+  value(i: number): number {
+    return this.runValues[i];
+  }
+
+  newline(pos: number): number {
+    return this.search.indexOf(10, pos);
+  }
 
   /**
    * The id of the kept line starting at `s` and ending right before a newline in `buf`, or -1. `view` is a DataView
@@ -97,16 +179,7 @@ export class FrameLineCache {
     return this.entries[STRIDE * id + LENGTH];
   }
 
-  value(id: number): number {
-    return this.entries[STRIDE * id + VALUE];
-  }
-
-  /**
-   * Keeps buf[s, e) (e: the newline) → value, when it fits the bounds, and returns its id (-1: not kept). A line
-   * already kept keeps its id; one whose hash already has CANDIDATES lines is not kept. `view`: a DataView over
-   * exactly `buf`.
-   */
-  add(buf: Uint8Array, view: DataView, s: number, e: number, value: number): number {
+  add(buf: Uint8Array, s: number, e: number, value: number): number {
     const len = e - s;
     if (len < MIN_CACHED_LINE_BYTES || len > MAX_CACHED_LINE_BYTES || this.arenaUsed + len + 8 > MAX_ARENA_BYTES) {
       return -1;
@@ -123,6 +196,7 @@ export class FrameLineCache {
     }
     const arena = this.arena;
     const arenaView = this.arenaView;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     // Word by word (a byte loop costs ~4 ns a byte here); a word holds a zero byte when (w - 0x01..) & ~w & 0x80.. ≠ 0.
     let zero = 0;
     let i = 0;
@@ -163,7 +237,6 @@ export class FrameLineCache {
     return this.insert(slot, h, at, len, value);
   }
 
-  /** Records that line `next` followed line `previous` (both ids), to be tried first next time. */
   follows(previous: number, next: number) {
     const k = STRIDE * previous + NEXT;
     for (let i = SUCCESSORS - 1; i > 0; i--) {
@@ -172,7 +245,6 @@ export class FrameLineCache {
     this.entries[k] = next;
   }
 
-  /** Bytes held, for memory accounting. */
   byteSize(): number {
     return this.arena.byteLength + this.table.byteLength + this.entries.byteLength;
   }

@@ -11,14 +11,17 @@ import { PartialStore } from '../merge';
 import { ProfileParser } from '../parser';
 import { ProfileStore } from '../store';
 import { emptyEventLine, EventLine, parseEventLine } from './event-line';
-import { FrameLineCache } from './frame-line-cache';
+import { FrameLineCache, FrameLineMatcher } from './frame-line-cache';
 import { parseHeaderLine } from './header';
+import { createWasmFrameLineCache } from './wasm-frame-line-cache';
 
 export interface PerfScriptOptions {
   /** Keep the address of `[unknown]` frames (FlameGraph's `--addrs`); costs a frame per distinct address. */
   keepUnknownAddresses?: boolean;
   /** Read every frame line the full way (tests compare the two ways). */
   noFrameLineCache?: boolean;
+  /** Use the JavaScript frame-line cache even where the WebAssembly one runs (tests compare the two). */
+  javascriptFrameLineCache?: boolean;
   /** A parser of chunks (chunked.ts): stacks kept as frame sequences for the merge, no trie (see BuilderOptions). */
   stacksAsSequences?: boolean;
 }
@@ -56,24 +59,31 @@ export class PerfScriptParser implements ProfileParser {
   private readonly chains: Int32Array[] = [];
   private resolvedKeys = 0;
   // Whole frame lines seen before → their frame value: most lines are matched here with one pass over their bytes.
-  private readonly frameLines: FrameLineCache | null;
-  private view: DataView = new DataView(new ArrayBuffer(0));
+  private readonly frameLines: FrameLineMatcher | null;
   private readScratch: Uint8Array = new Uint8Array(0);
-  private viewBuffer: Uint8Array | null = null;
   /** The cache's id of the frame line just read (-1: none, or not kept): the next line is likely what followed it. */
   private lastLine = -1;
+  private released = false;
 
   constructor(private readonly options: PerfScriptOptions = {}) {
     this.b = new StoreBuilder({ stacksAsSequences: options.stacksAsSequences });
-    this.frameLines = options.noFrameLineCache ? null : new FrameLineCache();
+    this.frameLines = options.noFrameLineCache
+      ? null
+      : ((options.javascriptFrameLineCache ? null : createWasmFrameLineCache()) ?? new FrameLineCache());
   }
 
   get bytesRead(): number {
     return this.b.bytesRead;
   }
 
-  /** The same scratch memory for every read: push reads a chunk through, keeping only an unfinished line's copy. */
+  /**
+   * The same memory for every read: push reads a chunk through, keeping only an unfinished line's copy. With the
+   * WebAssembly cache it is that cache's memory, where the chunk must be anyway.
+   */
   readTarget(bytes: number): Uint8Array {
+    if (this.frameLines?.readTarget) {
+      return this.frameLines.readTarget(bytes);
+    }
     if (this.readScratch.length < bytes) {
       this.readScratch = new Uint8Array(bytes);
     }
@@ -81,15 +91,23 @@ export class PerfScriptParser implements ProfileParser {
   }
 
   push(input: Uint8Array): void {
+    if (this.released) {
+      throw new Error('this parser has finished: it takes no more input');
+    }
     // Bytes are read through a plain Uint8Array view (Node's Buffer is a subclass: one shape keeps the hot path
-    // monomorphic), but lines are found with the input's own indexOf (Buffer's is memchr, far faster than the
-    // generic typed-array one).
+    // monomorphic), but without a cache lines are found with the input's own indexOf (Buffer's is memchr, far faster
+    // than the generic typed-array one). A cache reads the chunk where it placed it, and finds newlines there.
+    const cache = this.frameLines;
     const chunk =
-      input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      cache !== null
+        ? cache.place(input)
+        : input.constructor === Uint8Array
+          ? input
+          : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.b.bytesRead += chunk.length;
     let pos = 0;
     if (this.carryLength > 0 || this.skippingLongLine) {
-      const nl = input.indexOf(CHAR_LF);
+      const nl = cache !== null ? cache.newline(0) : input.indexOf(CHAR_LF);
       if (nl < 0) {
         this.appendCarry(chunk, 0, chunk.length);
         return;
@@ -109,21 +127,20 @@ export class PerfScriptParser implements ProfileParser {
       this.carryLength = 0;
       pos = nl + 1;
     }
-    const cache = this.frameLines;
-    const view = this.viewOf(chunk);
     for (;;) {
       if (cache !== null && this.inSample && !this.skipSample) {
-        // The hot path: a frame line read before.
-        const id = cache.match(chunk, view, pos, this.lastLine);
-        if (id >= 0) {
-          this.lastLine = id;
-          this.lineNo++;
-          this.pushValue(cache.value(id));
-          pos += cache.lineLength(id) + 1;
-          continue;
+        // The hot path: a run of frame lines read before (usually the rest of the sample).
+        const matched = cache.run(pos, this.lastLine);
+        if (matched > 0) {
+          for (let i = 0; i < matched; i++) {
+            this.pushValue(cache.value(i));
+          }
+          this.lineNo += matched;
+          this.lastLine = cache.runLast;
+          pos = cache.runEnd;
         }
       }
-      const nl = input.indexOf(CHAR_LF, pos);
+      const nl = cache !== null ? cache.newline(pos) : input.indexOf(CHAR_LF, pos);
       if (nl < 0) {
         break;
       }
@@ -135,9 +152,17 @@ export class PerfScriptParser implements ProfileParser {
     }
   }
 
+  /** The store, once the input has ended. The parser is done: it takes no more input. */
   finish(): ProfileStore {
     this.end();
+    this.release();
     return this.b.finish();
+  }
+
+  /** Frees what only parsing needs (a cache's memory goes to the next parser), for a parser given no more input. */
+  release() {
+    this.frameLines?.release?.();
+    this.released = true;
   }
 
   /**
@@ -238,7 +263,7 @@ export class PerfScriptParser implements ProfileParser {
         if (value !== NOT_A_FRAME) {
           this.pushValue(value);
           if (this.frameLines !== null) {
-            const id = this.frameLines.add(buf, this.viewOf(buf), start, lineEnd, value);
+            const id = this.frameLines.add(buf, start, lineEnd, value);
             if (id >= 0 && this.lastLine >= 0) {
               this.frameLines.follows(this.lastLine, id);
             }
@@ -405,15 +430,6 @@ export class PerfScriptParser implements ProfileParser {
       this.lineFrame[key] = -(this.chains.length - 1) - 2;
     }
     this.resolvedKeys = key + 1;
-  }
-
-  /** A DataView over exactly `buf` (the chunk being pushed, or the carry), made once per buffer. */
-  private viewOf(buf: Uint8Array): DataView {
-    if (buf !== this.viewBuffer) {
-      this.viewBuffer = buf;
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
-    return this.view;
   }
 
   private pushFrame(frame: number) {

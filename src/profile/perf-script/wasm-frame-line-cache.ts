@@ -1,0 +1,214 @@
+/**
+ * The frame-line cache (frame-line-cache.ts explains what it does) with its hot path in WebAssembly (line-match.wat):
+ * the same lines kept, the same successor order, the same bounds. JavaScript compares bytes at ~0.6 ns a byte;
+ * SIMD loads make matching a line a few nanoseconds, and the whole run of frame lines in a sample is one call.
+ *
+ * The chunk being parsed must be in the module's memory: `readTarget` gives memory to read it into (no copy), and
+ * `place` copies any other chunk there. Where WebAssembly (with SIMD) is unavailable — an old browser, a page whose
+ * Content-Security-Policy forbids it — `createWasmFrameLineCache` returns null and the parser uses the JavaScript
+ * cache.
+ */
+import type { FrameLineMatcher } from './frame-line-cache';
+import { LINE_MATCH_WASM } from './line-match-wasm';
+
+const PAGE = 65536;
+const MiB = 1 << 20;
+/** Values one run reports at most (a sample is rarely over 200 frames; a longer one takes several runs). */
+const OUT_CAP = 4096;
+const OUT = 64;
+const TABLE = PAGE;
+/** Kept lines at most: the arena's bytes ÷ the smallest record (a 24-byte head and a 32-byte line). */
+const MAX_LINES = 1 << 19;
+/** The table doubles while kept lines are over half its slots: 2^21 slots of 8 bytes for MAX_LINES. */
+const TABLE_BYTES = 16 * MiB;
+const ARENA = TABLE + TABLE_BYTES;
+/** The bench profile's 100 k distinct lines take 12 MiB (their bytes, and 24 bytes a line). */
+const ARENA_BYTES = 28 * MiB;
+/** Compares read up to 15 bytes past a line's end. */
+const SLACK = PAGE;
+const INPUT = ARENA + ARENA_BYTES + SLACK;
+/**
+ * Memory is reserved for the largest table, entries and arena, but a page costs memory only once written: a profile
+ * with few distinct lines uses little of it.
+ */
+const INITIAL_INPUT = MiB;
+
+interface LineMatchExports {
+  init(out: number, table: number, maxLines: number, arena: number, arenaBytes: number): void;
+  size(): number;
+  arenaUsed(): number;
+  tableBytes(): number;
+  run(pos: number, end: number, previous: number, cap: number): number;
+  newline(pos: number, end: number): number;
+  reserve(len: number): number;
+  add(len: number, value: number): number;
+  follows(previous: number, next: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The module, compiled once per thread (1.6 KB: synchronous compiling is allowed even on a browser's main thread). */
+function lineMatchModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(decodeBase64(LINE_MATCH_WASM));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Caches whose parser finished, kept for the next parser on this thread: a fresh memory costs a page fault per page
+ * written (~12 MiB of arena on a dense profile, and the input), which a VM makes slow; a reused one is already there.
+ * At most MAX_IDLE are kept, and none after IDLE_MS unused.
+ */
+const idle: WasmFrameLineCache[] = [];
+const MAX_IDLE = 2;
+const IDLE_MS = 30_000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A cache of its own (one per parser), or null where WebAssembly with SIMD cannot run here. */
+export function createWasmFrameLineCache(): WasmFrameLineCache | null {
+  const reused = idle.pop();
+  if (reused) {
+    reused.reset();
+    return reused;
+  }
+  const module = typeof WebAssembly === 'object' ? lineMatchModule() : null;
+  if (module === null) {
+    return null;
+  }
+  try {
+    return new WasmFrameLineCache(module);
+  } catch {
+    // Address space refused (a 32-bit browser with many parsers, say): the JavaScript cache does the same work.
+    return null;
+  }
+}
+
+export class WasmFrameLineCache implements FrameLineMatcher {
+  private readonly memory: WebAssembly.Memory;
+  private readonly wasm: LineMatchExports;
+  private bytes: Uint8Array;
+  private ints: Int32Array;
+  private inputCapacity = INITIAL_INPUT;
+  /** The placed chunk's length: it sits at INPUT. */
+  private chunkLength = 0;
+
+  constructor(module: WebAssembly.Module) {
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((INPUT + INITIAL_INPUT + SLACK) / PAGE) });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.wasm = instance.exports as unknown as LineMatchExports;
+    this.reset();
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.ints = new Int32Array(this.memory.buffer);
+  }
+
+  /** Empties the cache. */
+  reset() {
+    this.wasm.init(OUT, TABLE, MAX_LINES, ARENA, ARENA_BYTES);
+    this.chunkLength = 0;
+  }
+
+  /** The parser is done with this cache: the next one on this thread may take it (see `idle`). */
+  release() {
+    if (idle.length >= MAX_IDLE || idle.includes(this)) {
+      return;
+    }
+    idle.push(this);
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => idle.splice(0), IDLE_MS);
+    // Never what keeps a process (or a worker thread) alive.
+    (idleTimer as { unref?: () => void }).unref?.();
+  }
+
+  get size(): number {
+    return this.wasm.size();
+  }
+
+  /** Memory to read the next chunk into: pushing a view of it (from its start) copies nothing. */
+  readTarget(bytes: number): Uint8Array {
+    this.reserveInput(bytes);
+    return new Uint8Array(this.memory.buffer, INPUT, bytes);
+  }
+
+  place(input: Uint8Array): Uint8Array {
+    const length = input.byteLength;
+    if (input.buffer !== this.memory.buffer || input.byteOffset !== INPUT) {
+      this.reserveInput(length);
+      this.bytes.set(input, INPUT);
+    }
+    this.chunkLength = length;
+    return new Uint8Array(this.memory.buffer, INPUT, length);
+  }
+
+  run(pos: number, previous: number): number {
+    return this.wasm.run(INPUT + pos, INPUT + this.chunkLength, previous, OUT_CAP);
+  }
+
+  value(i: number): number {
+    return this.ints[(OUT >> 2) + i];
+  }
+
+  get runEnd(): number {
+    return this.ints[0] - INPUT;
+  }
+
+  get runLast(): number {
+    return this.ints[1];
+  }
+
+  newline(pos: number): number {
+    const at = this.wasm.newline(INPUT + pos, INPUT + this.chunkLength);
+    return at < 0 ? -1 : at - INPUT;
+  }
+
+  add(buf: Uint8Array, s: number, e: number, value: number): number {
+    const at = this.wasm.reserve(e - s);
+    if (at < 0) {
+      return -1;
+    }
+    if (buf.buffer === this.memory.buffer) {
+      // From the placed chunk (the usual case): set() would first copy the source out of the shared buffer.
+      this.bytes.copyWithin(at, buf.byteOffset + s, buf.byteOffset + e);
+    } else {
+      this.bytes.set(buf.subarray(s, e), at);
+    }
+    return this.wasm.add(e - s, value);
+  }
+
+  follows(previous: number, next: number): void {
+    this.wasm.follows(previous, next);
+  }
+
+  /** The memory written so far (pages never written cost nothing), for memory accounting. */
+  byteSize(): number {
+    return TABLE + this.wasm.tableBytes() + this.wasm.arenaUsed() + this.inputCapacity;
+  }
+
+  private reserveInput(bytes: number) {
+    if (bytes <= this.inputCapacity) {
+      return;
+    }
+    const capacity = Math.max(bytes, this.inputCapacity * 2);
+    const need = Math.ceil((INPUT + capacity + SLACK) / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need > 0) {
+      this.memory.grow(need);
+    }
+    this.inputCapacity = capacity;
+    // Growing replaces the memory's buffer: views of the old one are detached.
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.ints = new Int32Array(this.memory.buffer);
+  }
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) {
+    bytes[i] = binary.charCodeAt(i);
+  }
+  return bytes;
+}
