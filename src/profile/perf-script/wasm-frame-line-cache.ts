@@ -62,10 +62,11 @@ function lineMatchModule(): WebAssembly.Module | null {
 /**
  * Caches whose parser finished, kept for the next parser on this thread: a fresh memory costs a page fault per page
  * written (~12 MiB of arena on a dense profile, and the input), which a VM makes slow; a reused one is already there.
- * At most MAX_IDLE are kept, and none after IDLE_MS unused.
+ * One is kept (a thread parses one profile at a time; its parsers finish one after another), and none after IDLE_MS
+ * unused.
  */
 const idle: WasmFrameLineCache[] = [];
-const MAX_IDLE = 2;
+const MAX_IDLE = 1;
 const IDLE_MS = 30_000;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
