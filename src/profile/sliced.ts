@@ -24,7 +24,8 @@ export const SLICE_STEPS = 4096;
  */
 export function* sortSliced<T>(items: T[], compare: (a: T, b: T) => number): Sliced<T[]> {
   const n = items.length;
-  // Runs of 32 by insertion sort, then merges of doubling width between two buffers.
+  // Runs of 32 by binary insertion (compares are what costs: long strings with long common prefixes), then merges of
+  // doubling width between two buffers.
   const RUN = 32;
   let src = items;
   let steps = 0;
@@ -32,12 +33,21 @@ export function* sortSliced<T>(items: T[], compare: (a: T, b: T) => number): Sli
     const hi = Math.min(lo + RUN, n);
     for (let i = lo + 1; i < hi; i++) {
       const x = src[i];
-      let j = i - 1;
-      while (j >= lo && compare(src[j], x) > 0) {
-        src[j + 1] = src[j];
-        j--;
+      // After every element not greater than x: stable.
+      let a = lo;
+      let b = i;
+      while (a < b) {
+        const m = (a + b) >>> 1;
+        if (compare(src[m], x) > 0) {
+          b = m;
+        } else {
+          a = m + 1;
+        }
       }
-      src[j + 1] = x;
+      for (let j = i; j > a; j--) {
+        src[j] = src[j - 1];
+      }
+      src[a] = x;
     }
     steps += RUN * 4;
     if (steps >= SLICE_STEPS) {
