@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { PerfScriptOptions, PerfScriptParser, ProfileStore } from '../../src/profile';
+import { MAX_PLACED_BYTES } from '../../src/profile/perf-script/parser';
 import { FrameLineCache, FrameLineMatcher } from '../../src/profile/perf-script/frame-line-cache';
 import { createWasmFrameLineCache } from '../../src/profile/perf-script/wasm-frame-line-cache';
 import { ALL_PERF_INPUTS, fixtureBytes } from '../helpers/fixtures';
@@ -80,6 +81,23 @@ describe('frame-line cache', () => {
       expectSameStore(again, parse(second, 1, { noFrameLineCache: true }));
       expect(sampleFrameNames(again, 0)).toEqual(['zzz', 'yyy']);
     }
+  });
+
+  it('reads an input pushed whole in pieces of MAX_PLACED_BYTES (its copy in the cache stays small), to the same store', () => {
+    const { bytes } = FIXTURES.reduce((a, b) => (b.bytes.length > a.bytes.length ? b : a));
+    const big = new Uint8Array(MAX_PLACED_BYTES + 3 * bytes.length + 12345);
+    for (let at = 0; at < big.length; at += bytes.length) {
+      big.set(bytes.subarray(0, Math.min(bytes.length, big.length - at)), at);
+    }
+    const cache = createWasmFrameLineCache()!;
+    const place = jest.spyOn(cache, 'place');
+    cache.release();
+    const parser = new PerfScriptParser();
+    parser.push(big);
+    const store = parser.finish();
+    expect(place).toHaveBeenCalledTimes(2);
+    expect(Math.max(...place.mock.calls.map(([input]) => input.length))).toBe(MAX_PLACED_BYTES);
+    expectSameStore(store, parse(big, 1, { noFrameLineCache: true }));
   });
 
   it('gives parsers alive at once a cache each', () => {

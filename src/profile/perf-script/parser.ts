@@ -32,6 +32,12 @@ const NOT_A_FRAME = -1;
 /** Lines longer than this are garbage (a binary file, say): they are skipped, not buffered without bound. */
 export const MAX_LINE_BYTES = 1 << 20;
 const UNKNOWN = [91, 117, 110, 107, 110, 111, 119, 110, 93]; // "[unknown]"
+/**
+ * A cache reads the chunk in its own memory (the WebAssembly one copies it there): a bigger input (a whole file pushed
+ * at once) goes in pieces of this size, so that copy stays small. Threaded chunks (8 MiB and the rest of a sample)
+ * stay whole.
+ */
+export const MAX_PLACED_BYTES = 16 << 20;
 
 export class PerfScriptParser implements ProfileParser {
   private readonly b: StoreBuilder;
@@ -93,6 +99,12 @@ export class PerfScriptParser implements ProfileParser {
   push(input: Uint8Array): void {
     if (this.released) {
       throw new Error('this parser has finished: it takes no more input');
+    }
+    if (this.frameLines !== null && input.length > MAX_PLACED_BYTES) {
+      for (let at = 0; at < input.length; at += MAX_PLACED_BYTES) {
+        this.push(input.subarray(at, Math.min(input.length, at + MAX_PLACED_BYTES)));
+      }
+      return;
     }
     // Bytes are read through a plain Uint8Array view (Node's Buffer is a subclass: one shape keeps the hot path
     // monomorphic), but without a cache lines are found with the input's own indexOf (Buffer's is memchr, far faster
