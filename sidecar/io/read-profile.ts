@@ -8,8 +8,23 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { detectCompression, ImportError, ParseOptions, ProfileStore } from '../../src/profile';
-import { createStreamParser, ParallelOptions, StreamParser } from '../profiles/parallel-parse';
+import {
+  DETECT_WINDOWS,
+  detectCompression,
+  detectFormat,
+  ImportError,
+  ParseOptions,
+  ProfileFormat,
+  ProfileStore,
+} from '../../src/profile';
+import { parseFileInRanges, RANGE_BYTES } from '../profiles/file-range-parse';
+import {
+  createStreamParser,
+  MAX_UNCUT_BYTES,
+  PARALLEL_MIN_BYTES,
+  ParallelOptions,
+  StreamParser,
+} from '../profiles/parallel-parse';
 import { FileChunks } from './file-chunks';
 import { InflatePipeline } from './inflate';
 import { MiB, RATIO_SLACK_BYTES } from './limits';
@@ -82,7 +97,69 @@ export async function readProfileFile(path: string, options: ReadOptions = {}): 
       code === 'ENOENT' ? 'not-found' : 'unreadable'
     );
   }
+  if (await splitsIntoRanges(handle, size, options)) {
+    return parseRanges(handle, size, options);
+  }
   return parseStream(new FileChunks(handle, CHUNK_BYTES), { ...options, totalBytes: options.totalBytes ?? size });
+}
+
+/**
+ * Whether a file is parsed on threads that read their own ranges (file-range-parse.ts): plain perf script, large
+ * enough for threads (as the streaming parse decides), within the size limit (else the stream refuses it as usual).
+ */
+async function splitsIntoRanges(handle: FileHandle, size: number, options: ReadOptions): Promise<boolean> {
+  const parallel = options.parallel;
+  if (
+    !parallel ||
+    parallel.threads <= 1 ||
+    size < (parallel.minBytes ?? PARALLEL_MIN_BYTES) ||
+    size > (options.maxBytes ?? Infinity) ||
+    (options.format !== undefined && options.format !== 'perf-script')
+  ) {
+    return false;
+  }
+  const head = Buffer.alloc(Math.min(size, DETECT_WINDOWS[DETECT_WINDOWS.length - 1]));
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } catch {
+    return false;
+  }
+  if (detectCompression(head) !== 'none') {
+    return false;
+  }
+  // The format as the detecting parser tells it: the first window that decides, else perf script.
+  let format: ProfileFormat | undefined = options.format;
+  for (let i = 0; format === undefined && i < DETECT_WINDOWS.length; i++) {
+    format = detectFormat(head.subarray(0, DETECT_WINDOWS[i]), false);
+  }
+  return (format ?? 'perf-script') === 'perf-script';
+}
+
+async function parseRanges(handle: FileHandle, size: number, options: ReadOptions) {
+  const parallel = options.parallel!;
+  try {
+    return await parseFileInRanges(handle, size, {
+      perf: { keepUnknownAddresses: options.keepUnknownAddresses },
+      threads: parallel.threads,
+      rangeBytes: parallel.chunkBytes ?? RANGE_BYTES,
+      maxUncutBytes: parallel.maxUncutBytes ?? MAX_UNCUT_BYTES,
+      workerScript: parallel.workerScript,
+      onProgress: (bytes) => options.onProgress?.(bytes, size),
+      signal: options.signal,
+    });
+  } catch (e) {
+    // As the streaming parse sorts them: an importer's refusal, the input that could not be read (or the reading that
+    // was stopped), and anything else (a thread that crashed) as it is.
+    if (e instanceof ImportError) {
+      throw importError(e);
+    }
+    if (options.signal?.aborted || typeof (e as NodeJS.ErrnoException)?.code === 'string') {
+      throw readError(e);
+    }
+    throw e;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Parses a byte stream (file, stdin, an S3 body). */

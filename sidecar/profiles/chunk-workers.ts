@@ -1,6 +1,7 @@
 /**
  * Worker threads that parse chunks of one perf script profile (lib/parse-worker.cjs in its chunk role): a job is a
- * chunk's bytes, moved to the worker, and its answer a PartialStore, moved back. Jobs go to whichever thread is free,
+ * chunk's bytes, moved to the worker (or a byte range of a file, which the worker reads), and its answer a
+ * PartialStore, moved back. Jobs go to whichever thread is free,
  * in file order; a thread keeps what it interned across its chunks, so each answer carries only what is new to that
  * thread, and says which thread it came from (the merge keeps one id map per thread).
  */
@@ -13,10 +14,19 @@ export interface ChunkJob {
   id: number;
   /** Set by ChunkWorkers: which parse the chunk belongs to. */
   session?: number;
-  /** The chunk is bytes[0, length): its buffer is transferred. */
-  bytes: Uint8Array;
+  /** The chunk is bytes[0, length): its buffer is transferred (shared memory stays shared)… */
+  bytes?: Uint8Array;
+  /** …or bytes [start, end) of a file, which the thread reads itself (file-ranges.ts). */
+  range?: FileRange;
   options: PerfScriptOptions;
   truncations: string[];
+}
+
+/** A byte range of a file this process has open: a descriptor is good in every thread of the process. */
+export interface FileRange {
+  fd: number;
+  start: number;
+  end: number;
 }
 
 /**
@@ -172,7 +182,7 @@ export class ChunkWorkers {
       }
       const next = this.queue.shift()!;
       this.running.get(worker)!.push(next);
-      const buffer = next.job.bytes.buffer;
+      const buffer = next.job.bytes?.buffer;
       worker.postMessage({ ...next.job, session: this.session }, buffer instanceof ArrayBuffer ? [buffer] : []);
     }
   }

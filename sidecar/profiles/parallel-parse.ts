@@ -72,7 +72,7 @@ export const CHUNK_BYTES = 8 << 20;
 /** Room past a chunk's size in its buffer: the read that crosses it, and the rest of the sample it ends in. */
 const PENDING_SLACK = 2 << 20;
 /** No sample boundary in this many bytes (perf script without call chains has no blank lines): one thread. */
-const MAX_UNCUT_BYTES = 64 << 20;
+export const MAX_UNCUT_BYTES = 64 << 20;
 
 function envBytes(name: string): number | undefined {
   const value = Number(process.env[name]);
@@ -456,7 +456,8 @@ export class ParallelPerfParser implements StreamParser {
   /** Parses the oldest chunk no worker has picked up, on this thread (its parser carries on from its last chunk). */
   private parseQueuedHere() {
     const taken = this.workers!.takeQueued()!;
-    const { bytes, truncations } = taken.job;
+    const { truncations } = taken.job;
+    const bytes = taken.job.bytes!;
     try {
       // A Buffer view: the parser finds lines with Buffer's indexOf (memchr).
       const partial = this.here!.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), truncations);

@@ -22,11 +22,29 @@ export class ChunkParser {
    * unterminated line is read, as the streaming parser would.
    */
   parse(bytes: Uint8Array, truncations: readonly string[] = []): PartialStore {
+    this.begin();
+    this.push(bytes);
+    return this.end(truncations);
+  }
+
+  /** One chunk in pieces: begin, push its bytes in order (each may be read into readTarget), end. */
+  begin() {
     if (this.started) {
       this.parser.startChunk();
     }
     this.started = true;
+  }
+
+  push(bytes: Uint8Array) {
     this.parser.push(bytes);
+  }
+
+  /** Memory to read the chunk's next piece into, so pushing it costs no copy (see PerfScriptParser.readTarget). */
+  readTarget(bytes: number): Uint8Array {
+    return this.parser.readTarget(bytes);
+  }
+
+  end(truncations: readonly string[] = []): PartialStore {
     for (const message of truncations) {
       this.parser.noteTruncated(message);
     }
