@@ -1,9 +1,9 @@
 /**
- * A file's bytes as an async iterable of chunks, read with one FileHandle. What a stream does, plus one thing: a
- * consumer may say where the next read should land (`readInto`), so a threaded parse reads straight into the shared
- * memory its workers parse from, instead of into a new buffer that is then copied there (on a 2-vCPU VM that copy
- * cost the cutting thread ~0.7 ms per MiB), and a single-thread parse reuses one buffer instead of touching fresh
- * memory for every read.
+ * A file's bytes as an async iterable of chunks, read with one FileHandle. What a stream does, plus two things: a
+ * consumer may say where the next read should land (`readInto`), so a single-thread parse reads straight into its
+ * parser's memory instead of touching fresh memory for every read (page faults are slow on a VM); and a consumer may
+ * take the open file itself (`file`) to read it by position — the threaded parse of a large file, whose threads each
+ * read their own ranges (file-range-parse.ts).
  */
 import type { FileHandle } from 'node:fs/promises';
 
@@ -16,6 +16,11 @@ export class FileChunks implements AsyncIterable<Uint8Array> {
     private readonly handle: FileHandle,
     private readonly chunkBytes = 1 << 20
   ) {}
+
+  /** The open file, for a consumer that reads it by position instead (file-range-parse.ts); close() when done. */
+  get file(): FileHandle {
+    return this.handle;
+  }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
     try {
@@ -41,7 +46,7 @@ export class FileChunks implements AsyncIterable<Uint8Array> {
     void this.close();
   }
 
-  private async close() {
+  async close() {
     if (!this.closed) {
       this.closed = true;
       await this.handle.close().catch(() => undefined);

@@ -97,9 +97,6 @@ export async function readProfileFile(path: string, options: ReadOptions = {}): 
       code === 'ENOENT' ? 'not-found' : 'unreadable'
     );
   }
-  if (await splitsIntoRanges(handle, size, options)) {
-    return parseRanges(handle, size, options);
-  }
   return parseStream(new FileChunks(handle, CHUNK_BYTES), { ...options, totalBytes: options.totalBytes ?? size });
 }
 
@@ -135,10 +132,10 @@ async function splitsIntoRanges(handle: FileHandle, size: number, options: ReadO
   return (format ?? 'perf-script') === 'perf-script';
 }
 
-async function parseRanges(handle: FileHandle, size: number, options: ReadOptions) {
+async function parseRanges(file: FileChunks, size: number, options: ReadOptions) {
   const parallel = options.parallel!;
   try {
-    return await parseFileInRanges(handle, size, {
+    return await parseFileInRanges(file.file, size, {
       perf: { keepUnknownAddresses: options.keepUnknownAddresses },
       threads: parallel.threads,
       rangeBytes: parallel.chunkBytes ?? RANGE_BYTES,
@@ -158,7 +155,7 @@ async function parseRanges(handle: FileHandle, size: number, options: ReadOption
     }
     throw e;
   } finally {
-    await handle.close();
+    await file.close();
   }
 }
 
@@ -167,6 +164,12 @@ export async function parseStream(
   input: Readable | AsyncIterable<Uint8Array>,
   options: ReadOptions = {}
 ): Promise<ProfileStore> {
+  if (input instanceof FileChunks && options.totalBytes !== undefined) {
+    // A large plain perf script file (the CLI's, the folder storage's): threads read their own ranges of it.
+    if (await splitsIntoRanges(input.file, options.totalBytes, options)) {
+      return parseRanges(input, options.totalBytes, options);
+    }
+  }
   const source = input[Symbol.asyncIterator]();
   let parser: StreamParser;
   try {
@@ -204,7 +207,7 @@ export async function parseStream(
     parser.expectBytes(options.totalBytes * (compression === 'gzip' ? GZIP_RATIO_GUESS : 1));
   }
   if (compression === 'none' && input instanceof FileChunks) {
-    // Plain bytes from a file go where the parser wants them (a threaded parse's shared chunk memory): no copy.
+    // Plain bytes from a file go where the parser wants them (a single-thread parser's own memory): no copy.
     input.readInto = (bytes) => parser.readTarget?.(bytes);
   }
   const limit = options.maxBytes ?? Infinity;

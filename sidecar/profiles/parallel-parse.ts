@@ -393,21 +393,7 @@ export class ParallelPerfParser implements StreamParser {
     // Only read when constructed (Deferred passes it on).
   }
 
-  /** The free end of the pending buffer, once chunks are being cut (see StreamParser.readTarget). */
-  readTarget(bytes: number): Uint8Array | undefined {
-    if (this.failure || this.tail || (!this.here && this.bytesRead < this.minBytes)) {
-      return undefined;
-    }
-    const free = this.pending.length - this.pendingLength;
-    return free >= bytes ? this.pending.subarray(this.pendingLength, this.pendingLength + bytes) : undefined;
-  }
-
   private append(chunk: Uint8Array) {
-    if (chunk.buffer === this.pending.buffer && chunk.byteOffset === this.pending.byteOffset + this.pendingLength) {
-      // Read in place (readTarget).
-      this.pendingLength += chunk.length;
-      return;
-    }
     const need = this.pendingLength + chunk.length;
     if (need > this.pending.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.pending.length * 2));
