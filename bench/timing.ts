@@ -55,8 +55,8 @@ export function shell(command: string): Promise<string> {
 
 /** The floor for any streaming parser in Node: read the file in the parser's chunks and find every line. */
 export async function newlineScan(path: string): Promise<number> {
-  // Read as the parser reads a file: 1 MiB at a time into one reused buffer. (A stream's fresh buffer per read made
-  // this baseline depend on the heap's state: twice as slow late in a full bench run, which flattered the ratios.)
+  // Read as the single-thread parser reads a file: 1 MiB at a time into one reused buffer (a stream would allocate a
+  // fresh one per read, work the parser does not do).
   const handle = await open(path, 'r');
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let lines = 0;

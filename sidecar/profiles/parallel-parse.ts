@@ -6,6 +6,7 @@
  * parse makes, byte for byte.
  *
  * Inputs smaller than PARALLEL_MIN_BYTES are the single-thread parse itself, as are formats other than perf script.
+ * A file of known size does not come here: its threads read their own ranges of it (file-range-parse.ts).
  * `push` returns a promise while too many chunks are in flight: the caller waits, so reading (and inflating) never
  * runs ahead of the parse by more than a few chunks — memory stays bounded however large the input.
  */
@@ -61,11 +62,12 @@ export interface ParallelOptions {
 
 /**
  * The first bytes, and inputs smaller than this, are parsed on one thread. Measured with `npm run bench --
- * --parse-only` (the crossover row: prefixes of the file, streamed from memory) on a 2-vCPU VM shared with other
- * work: two threads lose below 16 MiB (0.47–0.92×), break even around 32–64 MiB (0.91–1.19×) and win from 128 MiB
- * (1.05–1.17×; 1.26–1.57× on the whole 262 MB file). A thread's frame-line cache and tables start empty, and the
- * merge builds the trie on this thread: small inputs do not pay that back.
- * FLAMESCOPE_PARALLEL_MIN_BYTES overrides it (tests, and measuring on other machines).
+ * --parse-only` (the crossover rows: prefixes of the 262 MB bench profile, 1 thread against 2) on a 2-vCPU VM shared
+ * with other work. Streamed from memory, two threads lose below 16 MiB (0.35–0.94×) and are noisy around 32–128 MiB
+ * (0.94–1.45×). As files read in ranges (file-range-parse.ts) they mostly lose below 32 MiB (0.74–0.88×, once
+ * 1.19×), break even at 32 MiB (1.00–1.19×) and win from 64 MiB (1.22–1.45×; 1.32–1.90× at 128 MiB). A thread's
+ * frame-line cache and tables start empty, and the merge builds the trie on this thread: small inputs do not pay
+ * that back. FLAMESCOPE_PARALLEL_MIN_BYTES overrides it (tests, and measuring on other machines).
  */
 export const PARALLEL_MIN_BYTES = envBytes('FLAMESCOPE_PARALLEL_MIN_BYTES') ?? 64 << 20;
 export const CHUNK_BYTES = 8 << 20;
