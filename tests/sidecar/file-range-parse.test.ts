@@ -17,7 +17,7 @@ import { generateProfile, PROFILE_SPEC } from '../../bench/generate-profile';
 import { readProfileFile, ReadOptions } from '../../sidecar/io/read-profile';
 import { pooledChunkBytes } from '../../sidecar/profiles/chunk-memory';
 import { findRangeCuts, parseFileRange } from '../../sidecar/profiles/file-ranges';
-import { ALL_PERF_INPUTS, fixtureBytes } from '../helpers/fixtures';
+import { ALL_PERF_INPUTS, chromeBytes, fixtureBytes } from '../helpers/fixtures';
 import { firstDifference, latin1 } from '../helpers/profile-views';
 
 jest.setTimeout(120_000);
@@ -86,6 +86,17 @@ describe('a file parsed in ranges each thread reads = the single-thread parse', 
     );
     // A .gz streams (its ranges cannot be read apart): still the same store.
     expectSame(one, await readProfileFile(join(dir, 'dense.txt.gz'), ranges(2, 64 * 1024)));
+  });
+
+  it('only perf script within the size limit goes to ranges: other formats parse as before, too large is refused', async () => {
+    const cpuprofile = write('profile.cpuprofile', chromeBytes('Chrome-65-simple.cpuprofile'));
+    const store = await readProfileFile(cpuprofile, ranges(2, 1024));
+    expect(store.format).toBe('cpuprofile');
+    expectSame(await readProfileFile(cpuprofile), store);
+    const perf = write('limit.txt', latin1(Array.from({ length: 100 }, (_, i) => sample(1 + i / 100, 10)).join('')));
+    await expect(readProfileFile(perf, ranges(2, 1024, { maxBytes: 1000 }))).rejects.toMatchObject({
+      code: 'too-large',
+    });
   });
 
   it('reports progress up to the whole file', async () => {
