@@ -41,7 +41,7 @@ export async function parseFileInRanges(
   size: number,
   options: FileRangeOptions
 ): Promise<ProfileStore> {
-  const cuts = await findRangeCuts(handle, size, options.rangeBytes, options.maxUncutBytes);
+  const cuts = await findRangeCuts(handle, size, options.rangeBytes, options.maxUncutBytes, options.threads);
   const bounds = [0, ...cuts, size];
   const count = bounds.length - 1;
   const merger = new ChunkMerger();

@@ -23,10 +23,11 @@ export async function findRangeCuts(
   handle: FileHandle,
   size: number,
   rangeBytes: number,
-  maxUncutBytes: number
+  maxUncutBytes: number,
+  threads = 1
 ): Promise<number[]> {
   const cuts: number[] = [];
-  let from = rangeBytes;
+  let from = nextRangeBytes(size, rangeBytes, threads);
   while (from < size) {
     // The window starts one byte early: findChunkStart looks for a line that begins after a newline at ≥ from - 1.
     const base = from - 1;
@@ -48,9 +49,21 @@ export async function findRangeCuts(
       break;
     }
     cuts.push(cut);
-    from = cut + rangeBytes;
+    from = cut + nextRangeBytes(size - cut, rangeBytes, threads);
   }
   return cuts;
+}
+
+/** The smallest range the schedule below makes. */
+const MIN_RANGE_BYTES = 2 << 20;
+
+/**
+ * The next range's size with `remaining` bytes of the file left: `rangeBytes`, until the rest is little more than
+ * what every thread takes twice; then shrinking (guided self-scheduling), so the threads run out of work together
+ * and the merge's backlog at the end (this thread merges while the others idle) is small.
+ */
+export function nextRangeBytes(remaining: number, rangeBytes: number, threads: number): number {
+  return Math.max(Math.min(rangeBytes, Math.ceil(remaining / (2 * threads))), Math.min(rangeBytes, MIN_RANGE_BYTES));
 }
 
 /**

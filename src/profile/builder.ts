@@ -17,6 +17,7 @@ import {
   ThreadTable,
 } from './store';
 import { TupleInterner } from './tuple-interner';
+import { StackChildren } from './stack-children';
 
 const NS_PER_SEC = 1e9;
 
@@ -60,7 +61,7 @@ export class StoreBuilder {
     flags: new Uint8Array(256),
   };
   // stacks
-  private edges = new TupleInterner(2, 4096);
+  private children = new StackChildren();
   private stacks: StackTable = {
     count: 1,
     parent: new Int32Array(4096).fill(-1, 0, 1),
@@ -241,20 +242,22 @@ export class StoreBuilder {
       throw new Error('a builder of stack sequences has no trie');
     }
     const s = this.stacks;
-    const child = this.edges.intern2(parent, frame) + 1;
-    if (child === s.count) {
-      if (child === s.parent.length) {
-        s.parent = growI32(s.parent);
-        s.frame = growI32(s.frame);
-        s.depth = growI32(s.depth);
-        s.flags = growU8(s.flags);
-      }
-      s.parent[child] = parent;
-      s.frame[child] = frame;
-      s.depth[child] = s.depth[parent] + 1;
-      s.flags[child] = s.flags[parent] | this.frames.flags[frame];
-      s.count++;
+    const found = this.children.find(parent, frame, s.parent, s.frame);
+    if (found >= 0) {
+      return found;
     }
+    const child = s.count++;
+    if (child === s.parent.length) {
+      s.parent = growI32(s.parent);
+      s.frame = growI32(s.frame);
+      s.depth = growI32(s.depth);
+      s.flags = growU8(s.flags);
+    }
+    s.parent[child] = parent;
+    s.frame[child] = frame;
+    s.depth[child] = s.depth[parent] + 1;
+    s.flags[child] = s.flags[parent] | this.frames.flags[frame];
+    this.children.add(parent, child, s.parent, s.frame);
     return child;
   }
 

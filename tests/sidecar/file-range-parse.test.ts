@@ -16,7 +16,7 @@ import { isEventLine } from '../../src/profile/perf-script/chunks';
 import { generateProfile, PROFILE_SPEC } from '../../bench/generate-profile';
 import { readProfileFile, ReadOptions } from '../../sidecar/io/read-profile';
 import { pooledChunkBytes } from '../../sidecar/profiles/chunk-memory';
-import { findRangeCuts, parseFileRange } from '../../sidecar/profiles/file-ranges';
+import { findRangeCuts, nextRangeBytes, parseFileRange } from '../../sidecar/profiles/file-ranges';
 import { ALL_PERF_INPUTS, chromeBytes, fixtureBytes } from '../helpers/fixtures';
 import { firstDifference, latin1 } from '../helpers/profile-views';
 
@@ -151,6 +151,41 @@ describe('where a file is cut', () => {
     const one = await readProfileFile(path);
     expect(one.sampleCount).toBe(20_000);
     expectSame(one, await readProfileFile(path, ranges(2, 4096, { parallel: { threads: 2, maxUncutBytes: 65536 } })));
+  });
+});
+
+describe('range sizes', () => {
+  const MiB = 1 << 20;
+  it('are the set size until the rest is about two per thread, then shrink to 2 MiB, so threads finish together', () => {
+    expect(nextRangeBytes(200 * MiB, 16 * MiB, 2)).toBe(16 * MiB);
+    expect(nextRangeBytes(64 * MiB, 16 * MiB, 2)).toBe(16 * MiB);
+    expect(nextRangeBytes(40 * MiB, 16 * MiB, 2)).toBe(10 * MiB);
+    expect(nextRangeBytes(40 * MiB, 16 * MiB, 4)).toBe(5 * MiB);
+    expect(nextRangeBytes(5 * MiB, 16 * MiB, 2)).toBe(2 * MiB);
+    // A set size under the floor is kept to the end (tests cut small files into many small ranges).
+    expect(nextRangeBytes(10_000, 4096, 2)).toBe(4096);
+    expect(nextRangeBytes(100, 4096, 2)).toBe(4096);
+  });
+
+  it("a file's cuts follow them: whole ranges first, then shrinking ones", async () => {
+    const one = sample(1, 30);
+    const bytes = latin1(one.repeat(Math.ceil((20 * MiB) / one.length)));
+    const path = write('schedule.txt', bytes);
+    const handle = await open(path);
+    try {
+      const cuts = await findRangeCuts(handle, bytes.length, 4 * MiB, 64 << 20, 2);
+      const bounds = [0, ...cuts, bytes.length];
+      const sizes = cuts.map((cut, i) => cut - bounds[i]);
+      // Each range ends at the first sample past its nominal size (a sample is ~1 KiB here).
+      const nominal = [4, 4, 3, 2.25, 2, 2, 2].map((m) => m * MiB);
+      expect(sizes.length).toBe(nominal.length);
+      sizes.forEach((size, i) => {
+        expect(size).toBeGreaterThanOrEqual(nominal[i]);
+        expect(size).toBeLessThan(nominal[i] + one.length);
+      });
+    } finally {
+      await handle.close();
+    }
   });
 });
 
