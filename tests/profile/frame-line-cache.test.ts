@@ -118,7 +118,7 @@ const IMPLEMENTATIONS: Array<[string, () => FrameLineMatcher]> = [
 /** The value of the kept line at `pos` in `buf` (placed first), or -1 when the line there is not matched. */
 function valueAt(cache: FrameLineMatcher, buf: Uint8Array, pos = 0, previous = -1): number {
   cache.place(buf);
-  return cache.run(pos, previous) > 0 ? cache.value(0) : -1;
+  return cache.run(pos, previous) > 0 ? cache.runValues[0] : -1;
 }
 
 /** Keeps each line of `lines` (one buffer, newline-separated), value = its index; returns how many were kept. */
@@ -218,7 +218,8 @@ describe.each(IMPLEMENTATIONS)('frame-line cache in %s', (_name, create) => {
     cache.place(text);
     // A run from a goes on through b and c, each found (b as a's successor, c by hash).
     expect(cache.run(0, -1)).toBe(3);
-    expect([cache.value(0), cache.value(1), cache.value(2)]).toEqual([10, 11, 12]);
+    expect([...cache.runValues.subarray(0, 3)]).toEqual([10, 11, 12]);
+    expect(cache.runHasChains).toBe(false);
     expect(cache.runEnd).toBe(text.length);
     // The prediction after a is b; the line is c: found by hash, then c is tried first.
     expect(valueAt(cache, latin1(c + '\n'), 0, ids[0])).toBe(12);
@@ -229,5 +230,22 @@ describe.each(IMPLEMENTATIONS)('frame-line cache in %s', (_name, create) => {
     expect(cache.run(0, -1)).toBe(2);
     expect(cache.runEnd).toBe(a.length + b.length + 2);
     expect(cache.newline(cache.runEnd)).toBe(mixed.indexOf(10, a.length + b.length + 2));
+  });
+
+  it("says when a run's values hold a Java chain's (negative) value, and when they do not", () => {
+    const cache = create();
+    const a = '\t          4f9498 a+0x1 (/usr/bin/x)';
+    const b = '\t          4f94a8 Outer->inner (/tmp/perf-1.map)';
+    const text = latin1(`${a}\n${b}\n`);
+    const ida = cache.add(text, 0, a.length, 7);
+    cache.add(text, a.length + 1, a.length + 1 + b.length, -2);
+    cache.place(text);
+    expect(cache.run(0, -1)).toBe(2);
+    expect([...cache.runValues.subarray(0, 2)]).toEqual([7, -2]);
+    expect(cache.runHasChains).toBe(true);
+    cache.place(latin1(`${a}\n`));
+    expect(cache.run(0, -1)).toBe(1);
+    expect(cache.runHasChains).toBe(false);
+    expect(cache.runLast).toBe(ida);
   });
 });

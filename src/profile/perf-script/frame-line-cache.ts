@@ -28,11 +28,14 @@ export interface FrameLineMatcher {
   place(input: Uint8Array): Uint8Array;
   /**
    * Matches kept lines one after another from `pos` in the placed chunk, `previous` the id of the line before (-1:
-   * none), until a line is not kept: how many matched (0: the line at pos is not). Then value(i) is the i-th one's
-   * value, runEnd the position after the last one (its newline included) and runLast its id.
+   * none), until a line is not kept: how many matched (0: the line at pos is not). Then runValues[0, matched) are
+   * their values, runHasChains says whether a Java chain's value (negative) is among them, runEnd is the position
+   * after the last one (its newline included) and runLast its id.
    */
   run(pos: number, previous: number): number;
-  value(i: number): number;
+  /** Valid until the next run (or place, which may move the memory it lies in). */
+  readonly runValues: Int32Array;
+  readonly runHasChains: boolean;
   readonly runEnd: number;
   readonly runLast: number;
   /** The first newline at or after `pos` in the placed chunk, or -1. */
@@ -87,7 +90,8 @@ export class FrameLineCache implements FrameLineMatcher {
   private chunk: Uint8Array = new Uint8Array(0);
   private chunkView: DataView = new DataView(new ArrayBuffer(0));
   private search: Uint8Array = this.chunk;
-  private readonly runValues = new Int32Array(RUN_CAP);
+  readonly runValues = new Int32Array(RUN_CAP);
+  runHasChains = false;
   runEnd = 0;
   runLast = -1;
 
@@ -103,22 +107,22 @@ export class FrameLineCache implements FrameLineMatcher {
     const chunk = this.chunk;
     const view = this.chunkView;
     let count = 0;
+    let or = 0;
     while (count < RUN_CAP) {
       const id = this.match(chunk, view, pos, previous);
       if (id < 0) {
         break;
       }
-      this.runValues[count++] = this.entries[STRIDE * id + VALUE];
+      const value = this.entries[STRIDE * id + VALUE];
+      this.runValues[count++] = value;
+      or |= value;
       pos += this.entries[STRIDE * id + LENGTH] + 1;
       previous = id;
     }
+    this.runHasChains = or < 0;
     this.runEnd = pos;
     this.runLast = previous;
     return count;
-  }
-
-  value(i: number): number {
-    return this.runValues[i];
   }
 
   newline(pos: number): number {

@@ -10,7 +10,8 @@
 ;; costs more than the compares it saves.)
 ;;
 ;; Memory (addresses are bytes in the one imported memory; the layout is passed to init):
-;;   0..8      run's results: the position after the last matched line, the id of that line
+;;   0..12     run's results: the position after the last matched line, the id of that line, and the OR of the
+;;             values it matched (negative: a Java chain's value is among them)
 ;;   out       the values of the lines a run matched, int32 each
 ;;   table     open addressing, (hash, id) int32 pairs, -1 = empty
 ;;   arena     the kept lines, one record each, 8-aligned: length, value, 3 successor ids (-1: none; most recent
@@ -157,25 +158,26 @@
     (i32.const -1))
 
   ;; Matches kept lines one after another from pos, the input ending at end, until a line is not kept or cap lines
-  ;; were matched: their values go to out, the position after the last one to address 0, its id to address 4.
-  ;; Returns how many matched.
+  ;; were matched: their values go to out, the position after the last one to address 0, its id to address 4, the
+  ;; OR of their values to address 8. Returns how many matched.
   (func (export "run") (param $pos i32) (param $end i32) (param $previous i32) (param $cap i32) (result i32)
-    (local $count i32) (local $id i32)
+    (local $count i32) (local $id i32) (local $value i32) (local $or i32)
     (global.set $end (local.get $end))
     (block $done
       (loop $lines
         (br_if $done (i32.ge_u (local.get $count) (local.get $cap)))
         (local.set $id (call $match (local.get $pos) (local.get $previous)))
         (br_if $done (i32.lt_s (local.get $id) (i32.const 0)))
-        (i32.store
-          (i32.add (global.get $out) (i32.shl (local.get $count) (i32.const 2)))
-          (i32.load offset=4 (local.get $id)))
+        (local.set $value (i32.load offset=4 (local.get $id)))
+        (i32.store (i32.add (global.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $value))
+        (local.set $or (i32.or (local.get $or) (local.get $value)))
         (local.set $count (i32.add (local.get $count) (i32.const 1)))
         (local.set $pos (i32.add (local.get $pos) (i32.add (i32.load (local.get $id)) (i32.const 1))))
         (local.set $previous (local.get $id))
         (br $lines)))
     (i32.store (i32.const 0) (local.get $pos))
     (i32.store (i32.const 4) (local.get $previous))
+    (i32.store (i32.const 8) (local.get $or))
     (local.get $count))
 
   ;; The first newline in [pos, end), or -1: 16 bytes at a time.

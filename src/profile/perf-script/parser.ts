@@ -144,9 +144,7 @@ export class PerfScriptParser implements ProfileParser {
         // The hot path: a run of frame lines read before (usually the rest of the sample).
         const matched = cache.run(pos, this.lastLine);
         if (matched > 0) {
-          for (let i = 0; i < matched; i++) {
-            this.pushValue(cache.value(i));
-          }
+          this.pushValues(cache.runValues, matched, cache.runHasChains);
           this.lineNo += matched;
           this.lastLine = cache.runLast;
           pos = cache.runEnd;
@@ -421,6 +419,23 @@ export class PerfScriptParser implements ProfileParser {
         this.pushFrame(chain[i]);
       }
     }
+  }
+
+  /** Pushes values[0, n): one copy when none is a chain (the usual case: most of a sample's frames, at once). */
+  private pushValues(values: Int32Array, n: number, hasChains: boolean) {
+    if (hasChains) {
+      for (let i = 0; i < n; i++) {
+        this.pushValue(values[i]);
+      }
+      return;
+    }
+    while (this.depth + n > this.stack.length) {
+      const bigger = new Int32Array(this.stack.length * 2);
+      bigger.set(this.stack);
+      this.stack = bigger;
+    }
+    this.stack.set(values.subarray(0, n), this.depth);
+    this.depth += n;
   }
 
   private resolveKey(key: number, symbol: string, dso: string) {

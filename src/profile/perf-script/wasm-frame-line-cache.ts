@@ -95,6 +95,8 @@ export class WasmFrameLineCache implements FrameLineMatcher {
   private readonly wasm: LineMatchExports;
   private bytes: Uint8Array;
   private ints: Int32Array;
+  /** Where run writes the values it matched. */
+  private values: Int32Array;
   private inputCapacity = INITIAL_INPUT;
   /** The placed chunk's length: it sits at INPUT. */
   private chunkLength = 0;
@@ -106,6 +108,7 @@ export class WasmFrameLineCache implements FrameLineMatcher {
     this.reset();
     this.bytes = new Uint8Array(this.memory.buffer);
     this.ints = new Int32Array(this.memory.buffer);
+    this.values = new Int32Array(this.memory.buffer, OUT, OUT_CAP);
   }
 
   /** Empties the cache. */
@@ -152,8 +155,12 @@ export class WasmFrameLineCache implements FrameLineMatcher {
     return this.wasm.run(INPUT + pos, INPUT + this.chunkLength, previous, OUT_CAP);
   }
 
-  value(i: number): number {
-    return this.ints[(OUT >> 2) + i];
+  get runValues(): Int32Array {
+    return this.values;
+  }
+
+  get runHasChains(): boolean {
+    return this.ints[2] < 0;
   }
 
   get runEnd(): number {
@@ -205,6 +212,7 @@ export class WasmFrameLineCache implements FrameLineMatcher {
     // Growing replaces the memory's buffer: views of the old one are detached.
     this.bytes = new Uint8Array(this.memory.buffer);
     this.ints = new Int32Array(this.memory.buffer);
+    this.values = new Int32Array(this.memory.buffer, OUT, OUT_CAP);
   }
 }
 
