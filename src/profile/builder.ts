@@ -227,11 +227,19 @@ export class StoreBuilder {
 
   private stackCacheHash: number[] = [];
 
-  /** Walks (and extends) the trie from the root for a stack not in the cache. */
+  /**
+   * Walks (and extends) the trie from the root for a stack not in the cache. A node's depth and flags follow from the
+   * walk itself (its step, and the OR of the frames' flags so far): a new node needs nothing read from its parent.
+   */
   private walkStack(frames: Int32Array, n: number): number {
+    const frameFlags = this.frames.flags;
     let node = 0;
+    let flags = 0;
     for (let j = 0; j < n; j++) {
-      node = this.stackChild(node, frames[n - 1 - j]);
+      const frame = frames[n - 1 - j];
+      flags |= frameFlags[frame];
+      const found = this.children.find(node, frame, this.stacks.parent);
+      node = found >= 0 ? found : this.newNode(node, frame, j + 1, flags);
     }
     return node;
   }
@@ -242,10 +250,14 @@ export class StoreBuilder {
       throw new Error('a builder of stack sequences has no trie');
     }
     const s = this.stacks;
-    const found = this.children.find(parent, frame, s.parent, s.frame);
-    if (found >= 0) {
-      return found;
-    }
+    const found = this.children.find(parent, frame, s.parent);
+    return found >= 0
+      ? found
+      : this.newNode(parent, frame, s.depth[parent] + 1, s.flags[parent] | this.frames.flags[frame]);
+  }
+
+  private newNode(parent: number, frame: number, depth: number, flags: number): number {
+    const s = this.stacks;
     const child = s.count++;
     if (child === s.parent.length) {
       s.parent = growI32(s.parent);
@@ -255,9 +267,9 @@ export class StoreBuilder {
     }
     s.parent[child] = parent;
     s.frame[child] = frame;
-    s.depth[child] = s.depth[parent] + 1;
-    s.flags[child] = s.flags[parent] | this.frames.flags[frame];
-    this.children.add(parent, child, s.parent, s.frame);
+    s.depth[child] = depth;
+    s.flags[child] = flags;
+    this.children.add(parent, child, frame, s.parent);
     return child;
   }
 

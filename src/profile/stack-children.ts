@@ -6,103 +6,108 @@
  * (A hash table of every (parent, frame) edge cost a random memory access per step: merging the dense bench profile's
  * 568 k steps took twice as long.)
  *
- * The trie itself (each node's parent and frame) belongs to the caller, which passes its arrays in: they are replaced
- * as they grow.
+ * Each node's parent is the caller's (its trie's parent array, passed in: it is replaced as it grows); only the table
+ * of nodes with many children reads it.
  */
 
 /** Children listed per node before they move to the hash table. */
 const MAX_LISTED = 8;
 const NONE = -1;
+/**
+ * Per node, side by side (one memory access reads them): how many children it has, its newest listed child, its next
+ * older sibling, and its frame. A step down a path then reads the child's slot, which holds what the next step needs
+ * too; and a child made right after its parent sits in the next slot.
+ */
+const STRIDE = 4;
+const COUNT = 0;
+const FIRST = 1;
+const NEXT = 2;
+const FRAME = 3;
 
 export class StackChildren {
-  /** Per node: its newest listed child, the next older sibling, and how many children it has. */
-  private firstChild: Int32Array = new Int32Array(4096).fill(NONE);
-  private nextSibling: Int32Array = new Int32Array(4096);
-  private childCount: Int32Array = new Int32Array(4096);
+  private nodes: Int32Array = emptyNodes(4096);
   /** Children of nodes with more than MAX_LISTED, by hash of (parent, frame): node ids, NONE = empty. */
   private table: Int32Array = new Int32Array(256).fill(NONE);
   private tableSize = 0;
 
-  /** The child of `parent` for `frame`, or -1. */
-  find(parent: number, frame: number, parents: Int32Array, frames: Int32Array): number {
-    if (this.childCount[parent] > MAX_LISTED) {
+  /** The child of `parent` for `frame`, or -1. `parents`: each node's parent, which the caller keeps. */
+  find(parent: number, frame: number, parents: Int32Array): number {
+    const nodes = this.nodes;
+    if (nodes[parent * STRIDE + COUNT] > MAX_LISTED) {
       const mask = this.table.length - 1;
       for (let slot = edgeHash(parent, frame) & mask; ; slot = (slot + 1) & mask) {
         const node = this.table[slot];
-        if (node === NONE || (parents[node] === parent && frames[node] === frame)) {
+        if (node === NONE || (parents[node] === parent && nodes[node * STRIDE + FRAME] === frame)) {
           return node;
         }
       }
     }
-    for (let node = this.firstChild[parent]; node !== NONE; node = this.nextSibling[node]) {
-      if (frames[node] === frame) {
+    for (let node = nodes[parent * STRIDE + FIRST]; node !== NONE; node = nodes[node * STRIDE + NEXT]) {
+      if (nodes[node * STRIDE + FRAME] === frame) {
         return node;
       }
     }
     return NONE;
   }
 
-  /** Records `child`, just made (the highest node id so far), as a child of `parent`. */
-  add(parent: number, child: number, parents: Int32Array, frames: Int32Array) {
-    if (child >= this.firstChild.length) {
-      this.grow(child + 1);
+  /** Records `child`, just made (the highest node id so far), as `parent`'s child for `frame`. */
+  add(parent: number, child: number, frame: number, parents: Int32Array) {
+    if ((child + 1) * STRIDE > this.nodes.length) {
+      const bigger = emptyNodes((this.nodes.length / STRIDE) * 2);
+      bigger.set(this.nodes);
+      this.nodes = bigger;
     }
-    const count = ++this.childCount[parent];
+    const nodes = this.nodes;
+    nodes[child * STRIDE + FRAME] = frame;
+    const count = ++nodes[parent * STRIDE + COUNT];
     if (count <= MAX_LISTED) {
-      this.nextSibling[child] = this.firstChild[parent];
-      this.firstChild[parent] = child;
+      nodes[child * STRIDE + NEXT] = nodes[parent * STRIDE + FIRST];
+      nodes[parent * STRIDE + FIRST] = child;
       return;
     }
     if (count === MAX_LISTED + 1) {
       // The listed children move to the table (the list is left as it is: it is no longer read).
-      for (let node = this.firstChild[parent]; node !== NONE; node = this.nextSibling[node]) {
-        this.insert(node, parents, frames);
+      for (let node = nodes[parent * STRIDE + FIRST]; node !== NONE; node = nodes[node * STRIDE + NEXT]) {
+        this.insert(node, parents);
       }
     }
-    this.insert(child, parents, frames);
+    this.insert(child, parents);
   }
 
-  private insert(node: number, parents: Int32Array, frames: Int32Array) {
+  private insert(node: number, parents: Int32Array) {
     if ((this.tableSize + 1) * 2 > this.table.length) {
       const old = this.table;
       this.table = new Int32Array(old.length * 2).fill(NONE);
       this.tableSize = 0;
       for (let i = 0; i < old.length; i++) {
         if (old[i] !== NONE) {
-          this.insert(old[i], parents, frames);
+          this.insert(old[i], parents);
         }
       }
     }
     const mask = this.table.length - 1;
-    let slot = edgeHash(parents[node], frames[node]) & mask;
+    let slot = edgeHash(parents[node], this.nodes[node * STRIDE + FRAME]) & mask;
     while (this.table[slot] !== NONE) {
       slot = (slot + 1) & mask;
     }
     this.table[slot] = node;
     this.tableSize++;
   }
+}
 
-  private grow(nodes: number) {
-    let length = this.firstChild.length;
-    while (length < nodes) {
-      length *= 2;
-    }
-    const firstChild = new Int32Array(length).fill(NONE);
-    firstChild.set(this.firstChild);
-    this.firstChild = firstChild;
-    this.nextSibling = resized(this.nextSibling, length);
-    this.childCount = resized(this.childCount, length);
+/** Slots for `count` nodes: no children, no siblings. */
+function emptyNodes(count: number): Int32Array {
+  const nodes = new Int32Array(count * STRIDE);
+  for (let i = 0; i < nodes.length; i += STRIDE) {
+    nodes[i + FIRST] = NONE;
+    nodes[i + NEXT] = NONE;
+    nodes[i + FRAME] = NONE;
   }
+  return nodes;
 }
 
 function edgeHash(parent: number, frame: number): number {
   let h = Math.imul(parent ^ 0x9e3779b9, 0x85ebca6b) ^ frame;
   h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35);
   return h ^ (h >>> 13);
-}
-
-function resized(a: Int32Array, length: number): Int32Array {
-  const b = new Int32Array(length);
-  b.set(a);
-  return b;
 }

@@ -9,13 +9,13 @@ import { StackChildren } from '../../src/profile/stack-children';
 /** A trie made through StackChildren, checked at every step against a Map of every edge. */
 class CheckedTrie {
   readonly index = new StackChildren();
-  parents = new Int32Array(4).fill(-1);
-  frames = new Int32Array(4).fill(-1);
+  parents: Int32Array = new Int32Array(4).fill(-1);
+  frames: Int32Array = new Int32Array(4).fill(-1);
   count = 1;
   readonly edges = new Map<string, number>();
 
   child(parent: number, frame: number): number {
-    const found = this.index.find(parent, frame, this.parents, this.frames);
+    const found = this.index.find(parent, frame, this.parents);
     expect(found).toBe(this.edges.get(`${parent}:${frame}`) ?? -1);
     if (found >= 0) {
       return found;
@@ -28,7 +28,7 @@ class CheckedTrie {
     }
     this.parents[node] = parent;
     this.frames[node] = frame;
-    this.index.add(parent, node, this.parents, this.frames);
+    this.index.add(parent, node, frame, this.parents);
     this.edges.set(`${parent}:${frame}`, node);
     return node;
   }
@@ -52,7 +52,7 @@ describe('StackChildren', () => {
     for (let frame = 0; frame < 5000; frame++) {
       expect(trie.child(0, frame * 7)).toBe(nodes[frame]);
     }
-    expect(trie.index.find(0, 1, trie.parents, trie.frames)).toBe(-1);
+    expect(trie.index.find(0, 1, trie.parents)).toBe(-1);
     expect(trie.count).toBe(1 + 5000 * 2);
   });
 
@@ -60,7 +60,7 @@ describe('StackChildren', () => {
     const trie = new CheckedTrie();
     const a = trie.child(0, 5);
     expect(a).toBe(1);
-    expect(trie.index.find(0, 1, trie.parents, trie.frames)).toBe(-1);
+    expect(trie.index.find(0, 1, trie.parents)).toBe(-1);
     expect(trie.child(0, 1)).toBe(2);
   });
 

@@ -421,7 +421,7 @@ export class PerfScriptParser implements ProfileParser {
     }
   }
 
-  /** Pushes values[0, n): one copy when none is a chain (the usual case: most of a sample's frames, at once). */
+  /** Pushes values[0, n): a plain copy when none is a chain (the usual case: most of a sample's frames, at once). */
   private pushValues(values: Int32Array, n: number, hasChains: boolean) {
     if (hasChains) {
       for (let i = 0; i < n; i++) {
@@ -434,8 +434,12 @@ export class PerfScriptParser implements ProfileParser {
       bigger.set(this.stack);
       this.stack = bigger;
     }
-    this.stack.set(values.subarray(0, n), this.depth);
-    this.depth += n;
+    const stack = this.stack;
+    const at = this.depth;
+    for (let i = 0; i < n; i++) {
+      stack[at + i] = values[i];
+    }
+    this.depth = at + n;
   }
 
   private resolveKey(key: number, symbol: string, dso: string) {
