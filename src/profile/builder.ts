@@ -17,6 +17,7 @@ import {
   ThreadTable,
 } from './store';
 import { TupleInterner } from './tuple-interner';
+import { StackCache } from './stack-cache';
 import { StackChildren } from './stack-children';
 
 const NS_PER_SEC = 1e9;
@@ -155,77 +156,27 @@ export class StoreBuilder {
     return id;
   }
 
-  // Whole stacks seen before (their frame ids, leaf first) → trie node: one hash and a sequential compare instead of
-  // a lookup per frame. Bounded, so a profile with millions of distinct stacks just stops adding to it.
-  private stackCacheFrames = new Int32Array(1 << 16);
-  private stackCacheUsed = 0;
-  private stackCacheStart: number[] = [];
-  private stackCacheLength: number[] = [];
-  private stackCacheNode: number[] = [];
-  private stackCacheTable = new Int32Array(1 << 14).fill(-1);
+  // Whole stacks seen before → their trie node (in sequence mode, their number): see stack-cache.ts.
+  private stackCache = new StackCache();
 
   /** Stack node for `frames` listed leaf first (perf's order), frames[0..n). */
   stackId(frames: Int32Array, n: number): number {
-    let h = n;
-    for (let i = 0; i < n; i++) {
-      h = Math.imul(h ^ frames[i], 0x9e3779b1);
-      h ^= h >>> 15;
-    }
-    const table = this.stackCacheTable;
-    const mask = table.length - 1;
-    let slot = h & mask;
-    for (;;) {
-      const e = table[slot];
-      if (e < 0) {
-        break;
-      }
-      if (this.stackCacheLength[e] === n && sameInts(this.stackCacheFrames, this.stackCacheStart[e], frames, n)) {
-        return this.stackCacheNode[e];
-      }
-      slot = (slot + 1) & mask;
+    const cached = this.stackCache.find(frames, n);
+    if (cached >= 0) {
+      return cached;
     }
     if (this.sequences) {
       // Every new stack is kept (its number is its place in the cache), however many there are.
       const id = this.sequenceCount++;
-      this.cacheStack(slot, frames, n, id, h);
+      this.stackCache.add(frames, n, id);
       return id;
     }
     const node = this.walkStack(frames, n);
-    if (this.stackCacheUsed + n <= MAX_STACK_CACHE_INTS) {
-      this.cacheStack(slot, frames, n, node, h);
+    if (this.stackCache.framesUsed + n <= MAX_STACK_CACHE_INTS) {
+      this.stackCache.add(frames, n, node);
     }
     return node;
   }
-
-  private cacheStack(slot: number, frames: Int32Array, n: number, node: number, h: number) {
-    while (this.stackCacheUsed + n > this.stackCacheFrames.length) {
-      const bigger = new Int32Array(this.stackCacheFrames.length * 2);
-      bigger.set(this.stackCacheFrames);
-      this.stackCacheFrames = bigger;
-    }
-    const e = this.stackCacheNode.length;
-    this.stackCacheFrames.set(frames.subarray(0, n), this.stackCacheUsed);
-    this.stackCacheStart.push(this.stackCacheUsed);
-    this.stackCacheLength.push(n);
-    this.stackCacheNode.push(node);
-    this.stackCacheHash.push(h);
-    this.stackCacheUsed += n;
-    this.stackCacheTable[slot] = e;
-    if ((e + 1) * 2 > this.stackCacheTable.length) {
-      const table = new Int32Array(this.stackCacheTable.length * 2).fill(-1);
-      const mask = table.length - 1;
-      for (let i = 0; i <= e; i++) {
-        let s = this.stackCacheHash[i] & mask;
-        while (table[s] >= 0) {
-          s = (s + 1) & mask;
-        }
-        table[s] = i;
-      }
-      this.stackCacheTable = table;
-    }
-  }
-
-  private stackCacheHash: number[] = [];
 
   /**
    * Walks (and extends) the trie from the root for a stack not in the cache. A node's depth and flags follow from the
@@ -435,13 +386,7 @@ export class StoreBuilder {
         address: f.address.slice(first.frames),
       },
       stacks: this.sequences
-        ? {
-            frames: this.stackCacheFrames.slice(
-              this.stackCacheStart[first.stacks] ?? this.stackCacheUsed,
-              this.stackCacheUsed
-            ),
-            lengths: Int32Array.from(this.stackCacheLength.slice(first.stacks)),
-          }
+        ? this.stackCache.since(first.stacks)
         : { parent: s.parent.slice(first.stacks, s.count), frame: s.frame.slice(first.stacks, s.count) },
       threads: {
         comm: t.comm.slice(first.threads),
@@ -562,15 +507,6 @@ function isIdle(threads: ThreadTable, thread: number, stackFlags: number): boole
 
 /** 4 M frame ids (16 MB) of cached stacks at most. */
 const MAX_STACK_CACHE_INTS = 1 << 22;
-
-function sameInts(a: Int32Array, start: number, b: Int32Array, n: number): boolean {
-  for (let i = 0; i < n; i++) {
-    if (a[start + i] !== b[i]) {
-      return false;
-    }
-  }
-  return true;
-}
 
 function isSorted(a: Float64Array): boolean {
   for (let i = 1; i < a.length; i++) {
