@@ -90,7 +90,8 @@ export async function parseRows(
   });
   rows.push({
     figure: `9 parse .gz ÷ zcat | wc -l, ${cores} threads`,
-    measured: `${(gzAll / zcat).toFixed(2)}× (${ms(gzAll)})`,
+    // One of them inflates (read-profile.ts, parseThreads): the rest parse.
+    measured: `${(gzAll / zcat).toFixed(2)}× (${ms(gzAll)}; inflate on 1, parse on ${Math.max(1, cores - 1)})`,
     target: `≤ ${TARGET_GZ_VS_ZCAT}×`,
     pass: gzAll / zcat <= TARGET_GZ_VS_ZCAT,
   });
