@@ -12,7 +12,8 @@
 
 /** Children listed per node before they move to the hash table. */
 const MAX_LISTED = 8;
-const NONE = -1;
+/** No node: the root (0) is nobody's child, so zeroed memory — a fresh array — already says "none". */
+const NONE = 0;
 /**
  * Per node, side by side (one memory access reads them): how many children it has, its newest listed child, its next
  * older sibling, and its frame. A step down a path then reads the child's slot, which holds what the next step needs
@@ -25,9 +26,9 @@ const NEXT = 2;
 const FRAME = 3;
 
 export class StackChildren {
-  private nodes: Int32Array = emptyNodes(4096);
+  private nodes: Int32Array = new Int32Array(4096 * STRIDE);
   /** Children of nodes with more than MAX_LISTED, by hash of (parent, frame): node ids, NONE = empty. */
-  private table: Int32Array = new Int32Array(256).fill(NONE);
+  private table: Int32Array = new Int32Array(256);
   private tableSize = 0;
 
   /** The child of `parent` for `frame`, or -1. `parents`: each node's parent, which the caller keeps. */
@@ -37,7 +38,10 @@ export class StackChildren {
       const mask = this.table.length - 1;
       for (let slot = edgeHash(parent, frame) & mask; ; slot = (slot + 1) & mask) {
         const node = this.table[slot];
-        if (node === NONE || (parents[node] === parent && nodes[node * STRIDE + FRAME] === frame)) {
+        if (node === NONE) {
+          return -1;
+        }
+        if (parents[node] === parent && nodes[node * STRIDE + FRAME] === frame) {
           return node;
         }
       }
@@ -47,13 +51,13 @@ export class StackChildren {
         return node;
       }
     }
-    return NONE;
+    return -1;
   }
 
   /** Records `child`, just made (the highest node id so far), as `parent`'s child for `frame`. */
   add(parent: number, child: number, frame: number, parents: Int32Array) {
     if ((child + 1) * STRIDE > this.nodes.length) {
-      const bigger = emptyNodes((this.nodes.length / STRIDE) * 2);
+      const bigger = new Int32Array(this.nodes.length * 2);
       bigger.set(this.nodes);
       this.nodes = bigger;
     }
@@ -77,7 +81,7 @@ export class StackChildren {
   private insert(node: number, parents: Int32Array) {
     if ((this.tableSize + 1) * 2 > this.table.length) {
       const old = this.table;
-      this.table = new Int32Array(old.length * 2).fill(NONE);
+      this.table = new Int32Array(old.length * 2);
       this.tableSize = 0;
       for (let i = 0; i < old.length; i++) {
         if (old[i] !== NONE) {
@@ -93,17 +97,6 @@ export class StackChildren {
     this.table[slot] = node;
     this.tableSize++;
   }
-}
-
-/** Slots for `count` nodes: no children, no siblings. */
-function emptyNodes(count: number): Int32Array {
-  const nodes = new Int32Array(count * STRIDE);
-  for (let i = 0; i < nodes.length; i += STRIDE) {
-    nodes[i + FIRST] = NONE;
-    nodes[i + NEXT] = NONE;
-    nodes[i + FRAME] = NONE;
-  }
-  return nodes;
 }
 
 function edgeHash(parent: number, frame: number): number {
