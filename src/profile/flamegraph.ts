@@ -156,6 +156,12 @@ function frameLabel(store: ProfileStore, frame: number, java: boolean): string |
 class CallTree {
   private readonly edges = new TupleInterner(2, 1024);
   private readonly labelIds = new Map<string, number>();
+  /**
+   * For the store being added (a tree may merge several): frame (negated for Java threads, whose labels differ) →
+   * label id, or -1 for a frame not shown.
+   */
+  private frameLabels = new Map<number, number>();
+  private frameLabelsStore: ProfileStore | undefined;
   private readonly labels: string[] = [];
   private parent: number[] = [-1];
   private labelOf: number[] = [-1];
@@ -249,13 +255,29 @@ class CallTree {
     let node = top;
     for (let i = length - 1; i >= 0; i--) {
       const frame = s.frame[path[i]];
-      const label = frameLabel(store, frame, java);
-      if (label !== null) {
-        node = this.child(node, label, FRAME_KIND_NAMES[store.frames.kind[frame]]);
+      const label = this.frameLabelId(store, frame, java);
+      if (label >= 0) {
+        node = this.childWithLabel(node, label, FRAME_KIND_NAMES[store.frames.kind[frame]]);
       }
     }
     memo.set(stack, node);
     return node;
+  }
+
+  /** A frame's label id in this tree (-1: the frame is not shown), so a walk looks up no label by its text. */
+  private frameLabelId(store: ProfileStore, frame: number, java: boolean): number {
+    if (store !== this.frameLabelsStore) {
+      this.frameLabelsStore = store;
+      this.frameLabels = new Map();
+    }
+    const key = java ? -frame - 1 : frame;
+    let id = this.frameLabels.get(key);
+    if (id === undefined) {
+      const label = frameLabel(store, frame, java);
+      id = label === null ? -1 : this.labelId(label);
+      this.frameLabels.set(key, id);
+    }
+    return id;
   }
 
   /**
@@ -284,13 +306,21 @@ class CallTree {
     return { zone, focusNode };
   }
 
-  private child(parent: number, label: string, kind: FlameGraph['kind'][number]): number {
+  private labelId(label: string): number {
     let id = this.labelIds.get(label);
     if (id === undefined) {
       id = this.labels.length;
       this.labels.push(label);
       this.labelIds.set(label, id);
     }
+    return id;
+  }
+
+  private child(parent: number, label: string, kind: FlameGraph['kind'][number]): number {
+    return this.childWithLabel(parent, this.labelId(label), kind);
+  }
+
+  private childWithLabel(parent: number, id: number, kind: FlameGraph['kind'][number]): number {
     const node = this.edges.intern2(parent, id) + 1;
     if (node === this.parent.length) {
       this.parent.push(parent);
@@ -307,7 +337,11 @@ class CallTree {
     const parent = Int32Array.from(this.parent);
     // value/self carry both channels (a plain graph only uses channel 0); Right arrays the selection alone.
     const selfRight = Float64Array.from(this.self[1]);
-    const selfBoth = Float64Array.from(this.self[0], (v, i) => v + selfRight[i]);
+    // Plain loops: TypedArray.from with a mapping function calls it per element, several times slower.
+    const selfBoth = Float64Array.from(this.self[0]);
+    for (let n = 0; n < count; n++) {
+      selfBoth[n] += selfRight[n];
+    }
     const total = sumUp(parent, selfBoth);
     const totalRight = diff ? sumUp(parent, selfRight) : undefined;
     yield;
@@ -455,10 +489,11 @@ function heaviest(total: Float64Array, count: number, slots: number, among?: (n:
   if (slots === 0) {
     return heavy;
   }
-  const threshold = nthLargest(
-    Float64Array.from(candidates, (n) => total[n]),
-    slots - 1
-  );
+  const weights = new Float64Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    weights[i] = total[candidates[i]];
+  }
+  const threshold = nthLargest(weights, slots - 1);
   let tieBudget = slots;
   for (const n of candidates) {
     if (total[n] > threshold) {

@@ -138,6 +138,29 @@ describe('nested set', () => {
     });
   });
 
+  it('merges parts from different profiles by name: frame ids of one store mean nothing in another', () => {
+    // Frame 0 is `a` in one store and `x` in the other; a Java thread labels the same frame differently.
+    const one = parse([{ comm: 'app', pid: 1, tid: 1, time: '1.1', period: 1, frames: ['b (/x)', 'a (/x)'] }]);
+    const two = parse([
+      { comm: 'app', pid: 1, tid: 1, time: '1.1', period: 1, frames: ['a (/x)', 'x (/x)'] },
+      { comm: 'java', pid: 2, tid: 2, time: '1.2', period: 1, frames: ['LFoo;::bar (/tmp/perf-2.map)'] },
+    ]);
+    const fg = mergeFlameGraphs([
+      { store: one, options: {} },
+      { store: two, options: {} },
+    ]);
+    expect(nestedSetProblem(fg)).toBeUndefined();
+    const p = paths(fg);
+    expect(p.get('all;app;a;b')).toEqual([1, 1]);
+    expect(p.get('all;app;x;a')).toEqual([1, 1]);
+    expect(p.get('all;app;a')).toEqual([1, 0]);
+    // The Java frame as the second profile's own graph names it.
+    const javaPath = [...paths(computeFlameGraph(two)).keys()].find((k) => k.startsWith('all;java;'))!;
+    expect(javaPath).toMatch(/bar/);
+    expect(p.get(javaPath)).toEqual([1, 1]);
+    expect(fg.total).toBe(3);
+  });
+
   it('applies sample filters before building the tree', () => {
     const store = parse([
       { comm: 'x', pid: 1, tid: 1, cpu: 0, time: '1.1', event: 'cycles', frames: ['f (/x)'] },
