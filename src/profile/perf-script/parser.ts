@@ -429,11 +429,7 @@ export class PerfScriptParser implements ProfileParser {
       }
       return;
     }
-    while (this.depth + n > this.stack.length) {
-      const bigger = new Int32Array(this.stack.length * 2);
-      bigger.set(this.stack);
-      this.stack = bigger;
-    }
+    this.reserveStack(n);
     const stack = this.stack;
     const at = this.depth;
     for (let i = 0; i < n; i++) {
@@ -464,12 +460,21 @@ export class PerfScriptParser implements ProfileParser {
   }
 
   private pushFrame(frame: number) {
-    if (this.depth === this.stack.length) {
-      const bigger = new Int32Array(this.stack.length * 2);
+    this.reserveStack(1);
+    this.stack[this.depth++] = frame;
+  }
+
+  /** Room for `n` more frames on the stack being read. */
+  private reserveStack(n: number) {
+    if (this.depth + n > this.stack.length) {
+      let length = this.stack.length * 2;
+      while (this.depth + n > length) {
+        length *= 2;
+      }
+      const bigger = new Int32Array(length);
       bigger.set(this.stack);
       this.stack = bigger;
     }
-    this.stack[this.depth++] = frame;
   }
 }
 
