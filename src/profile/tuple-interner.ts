@@ -69,6 +69,11 @@ export class TupleInterner {
     return id;
   }
 
+  /** Every tuple's components, one tuple after another (valid up to size × arity; replaced as it grows). */
+  keyArray(): Int32Array {
+    return this.keys;
+  }
+
   /** Component `i` of tuple `id`. */
   get(id: number, i: number): number {
     return this.keys[id * this.arity + i];
