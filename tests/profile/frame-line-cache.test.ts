@@ -110,9 +110,10 @@ describe('frame-line cache', () => {
   });
 });
 
+// Matching by exact bytes, in both. (The WebAssembly cache also matches a new line by its frame's key: see below.)
 const IMPLEMENTATIONS: Array<[string, () => FrameLineMatcher]> = [
   ['JavaScript', () => new FrameLineCache()],
-  ['WebAssembly', () => createWasmFrameLineCache()!],
+  ['WebAssembly', () => createWasmFrameLineCache(false)!],
 ];
 
 /** The value of the kept line at `pos` in `buf` (placed first), or -1 when the line there is not matched. */
@@ -247,5 +248,131 @@ describe.each(IMPLEMENTATIONS)('frame-line cache in %s', (_name, create) => {
     expect(cache.run(0, -1)).toBe(1);
     expect(cache.runHasChains).toBe(false);
     expect(cache.runLast).toBe(ida);
+  });
+});
+
+describe('WebAssembly frame-line cache: a new line of a known frame, matched by its key', () => {
+  const kept = '\t          4f9498 runtime.copystack+0xd8 (/usr/bin/containerd)';
+
+  function cacheKeeping(line: string, value: number, byKey = true) {
+    const cache = createWasmFrameLineCache(byKey)!;
+    expect(cache.add(latin1(line + '\n'), 0, line.length, value)).toBeGreaterThanOrEqual(0);
+    return cache;
+  }
+
+  it('takes the same symbol and DSO at another address and offset, and keeps that line', () => {
+    const cache = cacheKeeping(kept, 42);
+    const moved = '\t          4f94a0 runtime.copystack+0xe0 (/usr/bin/containerd)';
+    expect(cache.size).toBe(1);
+    expect(valueAt(cache, latin1(moved + '\n'))).toBe(42);
+    expect(cache.size).toBe(2);
+    // Other blanks, a CR, no offset: the key is the same, as frameValue reads it.
+    for (const line of [
+      '  ffffffff4f94a4   runtime.copystack+0x1   (/usr/bin/containerd)  ',
+      '\t4f94a8 runtime.copystack (/usr/bin/containerd)\r',
+      '\t4f94a8 runtime.copystack+0X1 (/usr/bin/containerd)'.replace('0X1', '0x1f'),
+    ]) {
+      expect(valueAt(cache, latin1(line + '\n'))).toBe(42);
+    }
+    // A run goes on through lines matched by key, and reports where it stopped.
+    const text = latin1(`${moved}\n\t 4f94b0 runtime.copystack+0x2 (/usr/bin/containerd)\n\n`);
+    cache.place(text);
+    expect(cache.run(0, -1)).toBe(2);
+    expect(cache.runEnd).toBe(text.length - 1);
+  });
+
+  it('leaves every other line to the full parse', () => {
+    const cache = cacheKeeping(kept, 42);
+    for (const line of [
+      '\t          4f94a0 runtime.copystack+0xe0 (/usr/bin/containerd2)', // another DSO
+      '\t          4f94a0 runtime.copystacks+0xe0 (/usr/bin/containerd)', // another symbol
+      '\t          4f94a0 runtime.copystack+0x (/usr/bin/containerd)', // `+0x` without digits stays in the symbol
+      '\t          4f94a0 runtime.copystack-0x10 (/usr/bin/containerd)',
+      '\t          4f94a0 runtime.copystack+0xe0(/usr/bin/containerd)', // no blank before the DSO
+      '\t          4f94a0 runtime.copystack+0xe0 (/usr/bin/(containerd)', // parens inside the DSO
+      '\t          4f94a0 runtime.copystack+0xe0 /usr/bin/containerd', // no DSO
+      '\t          4f94a0 runtime.copystack+0xe0 (/usr/bin/containerd) x',
+      '\t          4f94g0 runtime.copystack+0xe0 (/usr/bin/containerd)', // not an address
+      '\t          4f94a0\u00a0runtime.copystack+0xe0 (/usr/bin/containerd)',
+      '\t          (/usr/bin/containerd)',
+      '',
+      'containerd 880/891 [010] 352719.003461: 1 cycles:P: ',
+      `\t          4f94a0 runtime.copystack+0xe0${' '.repeat(4100)}(/usr/bin/containerd)`, // over 4 KiB
+    ]) {
+      expect({ line, value: valueAt(cache, latin1(line + '\n')) }).toEqual({ line, value: -1 });
+    }
+    // A line the chunk cut (no newline yet).
+    expect(valueAt(cache, latin1('\t 4f94a0 runtime.copystack+0xe0 (/usr/bin/containerd)'))).toBe(-1);
+    // Without keys (keepUnknownAddresses: an unknown symbol's frame is its address) only exact bytes match.
+    const exact = cacheKeeping(kept, 42, false);
+    expect(valueAt(exact, latin1('\t 4f94a0 runtime.copystack+0xe0 (/usr/bin/containerd)\n'))).toBe(-1);
+    expect(valueAt(exact, latin1(kept + '\n'))).toBe(42);
+  });
+
+  it('keeps a key only from a line in the plain layout', () => {
+    // A DSO holding parens: frameValue matches them up; the cache keeps the line, but no key from it.
+    const odd = '\t          4f9498 fn+0x1 (/lib/x (deleted))';
+    const cache = cacheKeeping(odd, 7);
+    expect(valueAt(cache, latin1(odd + '\n'))).toBe(7);
+    expect(valueAt(cache, latin1('\t          4f9499 fn+0x2 (/lib/x (deleted))\n'))).toBe(-1);
+  });
+
+  /** perf script text of samples whose frame lines come from `frames`, in the order given. */
+  function profileOf(samples: string[][]): Uint8Array {
+    return latin1(
+      samples.map((frames, i) => `p 1/1 [000] ${1 + i / 100}: 1 cycles:\n${frames.join('\n')}\n\n`).join('')
+    );
+  }
+
+  it('parses to the very store the full parse makes, for frame lines built to trip the key (property)', () => {
+    // Line templates from the pieces a key's reading turns on; each `#` is another hex number at each use, so a
+    // line comes back as new bytes — the lines the key is for — and a reading that takes too much as the offset or
+    // the DSO calls two different frames one.
+    const pieces = (...choices: string[]) =>
+      fc.array(fc.constantFrom(...choices), { minLength: 0, maxLength: 7 }).map((parts) => parts.join(''));
+    const blank = fc.constantFrom(' ', '\t', '  ', ' \t', '');
+    const address = fc.constantFrom('#', 'ffffffff#', '7f', 'g#', '', '#x');
+    const symbol = pieces(
+      'fn',
+      'a',
+      ' ',
+      '(',
+      ')',
+      '+0x#',
+      '+0#',
+      '+0y#',
+      '+#',
+      'x#',
+      '#',
+      '->',
+      '[unknown]',
+      ':',
+      '\0'
+    );
+    const dso = fc.oneof(
+      pieces('(', ')', ' ', '/lib/a', '#', '+0x#', '(deleted)', 'x'),
+      pieces('/lib/a', '+0x#', ' ', '(deleted)', '(', ')', '#').map((inner) => `(${inner})`)
+    );
+    const frameLine = fc
+      .tuple(blank, address, blank, symbol, blank, dso, fc.constantFrom('', ' ', '\r', ' \r', ')'))
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(frameLine, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (lines, picks, keepUnknownAddresses) => {
+          let serial = 0;
+          const samples = picks.map((sample) =>
+            // The padding takes every line past the 32 bytes a kept line needs.
+            sample.map((n) => '\t' + lines[n % lines.length].replace(/#/g, () => (0x1f + serial++).toString(16)) + '  ')
+          );
+          const text = profileOf(samples);
+          const options = { keepUnknownAddresses };
+          expectSameStore(parse(text, 1, options), parse(text, 1, { ...options, noFrameLineCache: true }));
+        }
+      ),
+      { numRuns: 1500 }
+    );
   });
 });

@@ -75,7 +75,8 @@ export class PerfScriptParser implements ProfileParser {
     this.b = new StoreBuilder({ stacksAsSequences: options.stacksAsSequences });
     this.frameLines = options.noFrameLineCache
       ? null
-      : ((options.javascriptFrameLineCache ? null : createWasmFrameLineCache()) ?? new FrameLineCache());
+      : ((options.javascriptFrameLineCache ? null : createWasmFrameLineCache(!options.keepUnknownAddresses)) ??
+        new FrameLineCache());
   }
 
   get bytesRead(): number {
