@@ -300,6 +300,32 @@ export class StoreBuilder {
     this.count++;
   }
 
+  /**
+   * addContextSample for n samples at once (a chunk's, merged): `context` already in this builder's ids; `weight`
+   * null when every weight is 1.
+   */
+  addContextSamples(sec: Float64Array, nsec: Int32Array, context: Int32Array, weight: Float64Array | null, n: number) {
+    const at = this.count;
+    this.reserve(at + n);
+    this.secs.set(sec.subarray(0, n), at);
+    this.nsecs.set(nsec.subarray(0, n), at);
+    this.context.set(context.subarray(0, n), at);
+    const timed = countTimed(sec, n);
+    this.withTime += timed;
+    this.withoutTime += n - timed;
+    if (weight !== null && this.weight === null && hasWeightOtherThanOne(weight, n)) {
+      this.weight = new Float64Array(this.secs.length).fill(1, 0, at);
+    }
+    if (this.weight !== null) {
+      if (weight !== null) {
+        this.weight.set(weight.subarray(0, n), at);
+      } else {
+        this.weight.fill(1, at, at + n);
+      }
+    }
+    this.count += n;
+  }
+
   get sampleCount(): number {
     return this.count;
   }
@@ -472,6 +498,25 @@ export class StoreBuilder {
 // finish's loops, each a function of its own over typed arrays: finish runs once per parse, so a loop in its body
 // ran unoptimised (over 100 k samples and contexts that was 30-40 ms of every parse); a small function gets optimised
 // while its loop runs.
+
+function countTimed(secs: Float64Array, n: number): number {
+  let timed = 0;
+  for (let i = 0; i < n; i++) {
+    if (secs[i] >= 0) {
+      timed++;
+    }
+  }
+  return timed;
+}
+
+function hasWeightOtherThanOne(weight: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    if (weight[i] !== 1) {
+      return true;
+    }
+  }
+  return false;
+}
 
 function earliestSecond(secs: Float64Array, n: number): number {
   let earliest = Infinity;

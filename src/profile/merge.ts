@@ -156,11 +156,16 @@ function mergePartial(target: StoreBuilder, p: PartialStore, lineOffset: number,
   }
 
   const s = p.samples;
-  const contextIds = contexts.data;
-  target.reserve(target.sampleCount + s.count);
-  for (let i = 0; i < s.count; i++) {
-    target.addContextSample(s.sec[i], s.nsec[i], contextIds[s.context[i]], s.weight === null ? 1 : s.weight[i]);
+  target.addContextSamples(s.sec, s.nsec, mapIds(s.context, s.count, contexts.data), s.weight, s.count);
+}
+
+/** ids[0, n) through `map`. */
+function mapIds(ids: Int32Array, n: number, map: Int32Array): Int32Array {
+  const mapped = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    mapped[i] = map[ids[i]];
   }
+  return mapped;
 }
 /** Fills what `into` lacks: the header lines are all in the first chunk; a later one may add the first `tod`. */
 function mergeHeader(into: ProfileHeader, from: ProfileHeader) {
