@@ -16,6 +16,10 @@ describe('line-match WebAssembly module', () => {
     expect(out).toMatch(/up to date/);
   });
 
+  it('stays under 4 KB, what a browser main thread may compile synchronously (the cache compiles it so)', () => {
+    expect(Buffer.from(LINE_MATCH_WASM, 'base64').length).toBeLessThan(4096);
+  });
+
   it('validates, and exports what the cache calls', () => {
     const bytes = Buffer.from(LINE_MATCH_WASM, 'base64');
     expect(WebAssembly.validate(bytes)).toBe(true);
