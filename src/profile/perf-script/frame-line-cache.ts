@@ -14,7 +14,8 @@
  *
  * This is the JavaScript cache; wasm-frame-line-cache.ts is the same cache with its hot path in WebAssembly, used
  * wherever WebAssembly runs (matching every frame line of the bench profile: 313–338 ms here, 175–182 ms there).
- * Both are FrameLineMatchers.
+ * Both are FrameLineMatchers. The WebAssembly one also takes a new line of a known frame (the same symbol and DSO at
+ * another address) by its key (line-match.wat); here such a line goes the full way, as any new line does.
  */
 
 /**
