@@ -61,7 +61,12 @@ export class StackCache {
     if ((e + 1) * STRIDE > this.entries.length) {
       this.entries = resized(this.entries, this.entries.length * 2);
     }
-    this.frames.set(frames.subarray(0, n), this.framesUsed);
+    // A plain copy: a stack is tens of ids, where a subarray per add (an object for set to read) cost more.
+    const kept = this.frames;
+    const from = this.framesUsed;
+    for (let i = 0; i < n; i++) {
+      kept[from + i] = frames[i];
+    }
     const at = e * STRIDE;
     this.entries[at + START] = this.framesUsed;
     this.entries[at + LENGTH] = n;
