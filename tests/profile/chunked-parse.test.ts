@@ -96,6 +96,15 @@ describe('merge edge cases', () => {
     return cuts;
   }
 
+  it('periods first met in a later chunk, and chunks of periods all 1 after them, weigh as in the single-thread parse', () => {
+    // Chunks in bulk: one of 1s (no weights kept yet), one with 5 (weights start, earlier samples 1), then 1s again.
+    const periods = [1, 1, 1, 5, 1, 1, 7, 1];
+    const text = perfText(periods.map((period, i) => ({ time: `1.${i}00000`, period, frames: [`f${i % 3} (/x)`] })));
+    expectSame(text);
+    const store = parseChunksSerially(latin1(text), allStarts(latin1(text)), {}, 2);
+    expect(store.weight && [...store.weight]).toEqual(periods);
+  });
+
   it('a header, then samples: the header stays with the first chunk even when the first cut is right after it', () => {
     const text =
       '# ========\n# captured on    : Tue Nov 17 09:30:00 2026\n# hostname : db-1\n#\n# event : name = cycles\n\n' +
