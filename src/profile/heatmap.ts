@@ -12,7 +12,7 @@ export const DEFAULT_ROWS = 50;
 export const MAX_ROWS = 1000;
 const NS_PER_SEC = 1e9;
 /** 50 M cells (400 MB): beyond that a heat map is a mistake (a bogus timestamp), not a picture. */
-const MAX_CELLS = 50_000_000;
+export const MAX_HEATMAP_CELLS = 50_000_000;
 
 export interface HeatmapOptions extends SampleFilter {
   rows?: number;
@@ -57,7 +57,7 @@ export function computeHeatmap(store: ProfileStore, options: HeatmapOptions = {}
   const firstColumn = Math.max(0, Math.floor(options.fromSec ?? 0));
   const endColumn = Math.min(totalColumns, Math.ceil(options.toSec ?? totalColumns));
   const columns = Math.max(0, endColumn - firstColumn);
-  if (columns * rows > MAX_CELLS) {
+  if (columns * rows > MAX_HEATMAP_CELLS) {
     throw new HeatmapError(
       `the profile spans ${columns} seconds: too many for one heat map of ${rows} rows; ask for a shorter time range`
     );

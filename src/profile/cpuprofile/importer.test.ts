@@ -178,6 +178,42 @@ describe('damaged or wrong JSON: a warning, or one sentence — never a crash or
     expect(store.time[3]).toBe(original.time[4]);
   });
 
+  it('a sample timed far outside startTime–endTime (a damaged number) is skipped and counted; 1 s of slack is not', () => {
+    const original = parseProfile(chromeBytes('Chrome-65-simple.cpuprofile'));
+    const damaged = clone(simple);
+    damaged.timeDeltas[28] = 163140622163140624037; // the last sample: two numbers run together, ~5 million years on
+    damaged.timeDeltas[0] -= 900_000; // the first sample: 0.9 s before startTime, within the slack
+    damaged.timeDeltas[1] += 900_000;
+    const store = parseJson(damaged);
+    expect(store.sampleCount).toBe(28);
+    expect(store.warnings.map((w) => [w.code, w.count])).toEqual([['bad-timestamp', 1]]);
+    expect(timesUs(store)[0]).toBe(simple.startTime + simple.timeDeltas[0] - 900_000);
+    expect(timesUs(store).slice(1)).toEqual(timesUs(original).slice(1, 28));
+    // The heat map spans the recording's seconds, not the damaged sample's.
+    expect(store.time[store.sampleCount - 1] - store.time[0]).toBeLessThan(1e9);
+
+    // The old tree form's window is its whole seconds (rounded down): the same damage, the same skip.
+    const old = json('node-10.11.0-example.cpuprofile');
+    old.timestamps[20] = 163140622163140624037;
+    const oldStore = parseJson(old);
+    expect(oldStore.sampleCount).toBe(28);
+    expect(oldStore.warnings.map((w) => w.code)).toEqual(['bad-timestamp']);
+  });
+
+  it('when most samples lie outside startTime–endTime, those fields are the damaged ones: every sample is kept', () => {
+    // A 22-s recording whose endTime was damaged to 5 s after its start.
+    const sucrase = json('Chrome-65-sucrase.cpuprofile');
+    sucrase.endTime = sucrase.startTime + 5e6;
+    const store = parseJson(sucrase);
+    expect(store.sampleCount).toBe(17138);
+    expect(store.warnings).toEqual([]);
+    // startTime after endTime: no window at all.
+    const reversed = clone(simple);
+    reversed.endTime = reversed.startTime - 1;
+    reversed.timeDeltas[5] = 1e15;
+    expect(parseJson(reversed).sampleCount).toBe(29);
+  });
+
   it('a cycle in the tree (a node its own ancestor) leaves that part out instead of looping', () => {
     const cyclic = clone(simple);
     cyclic.nodes[4].children = [3]; // d (id 5) lists a (id 3) as its child: a → b → d → a

@@ -5,7 +5,8 @@
  * delta and drops the last, which we do not copy). Every sample weighs 1, as in FlameScope.
  *
  * The whole file is parsed with JSON.parse at the end (see json-input.ts); a file that is not JSON, or not a CPU
- * profile, is one ImportError sentence; nodes and samples that cannot be used are skipped and counted as warnings.
+ * profile, is one ImportError sentence; nodes and samples that cannot be used are skipped and counted as warnings —
+ * among them samples timed over 1 s outside the recording's startTime–endTime (a damaged number, often years away).
  * The thread is one, named `main`: a V8 profile is of one isolate and does not say which thread ran it.
  */
 import { StoreBuilder } from '../builder';
@@ -56,6 +57,8 @@ interface Profile {
   /** Absolute µs per sample (the old tree form). */
   timestamps?: unknown;
   startTime?: unknown;
+  /** [start, end] of the recording in µs, from startTime/endTime, when both are there and in order. */
+  recorded?: { start: number; end: number };
   /** Line numbers counted from 0 (DevTools protocol) or 1 (the old tree form). */
   lineBase: 0 | 1;
 }
@@ -75,7 +78,13 @@ function asProfile(json: unknown): Profile {
     throw new ImportError('the .cpuprofile is not a JSON object with "nodes", "samples" and "timeDeltas"');
   }
   if (Array.isArray(json.nodes)) {
-    return { ...json, nodes: json.nodes, samples: json.samples, lineBase: 0 };
+    return {
+      ...json,
+      nodes: json.nodes,
+      samples: json.samples,
+      recorded: recordedSpan(json.startTime, json.endTime, 1),
+      lineBase: 0,
+    };
   }
   if (isObject(json.head)) {
     if (isObject(json.head.callFrame) && 'selfSize' in json.head) {
@@ -87,6 +96,8 @@ function asProfile(json: unknown): Profile {
       timestamps: json.timestamps,
       // The old form's startTime is in seconds; its timestamps are absolute µs and need no start.
       startTime: 0,
+      // Its startTime and endTime are whole seconds, rounded down.
+      recorded: recordedSpan(json.startTime, typeof json.endTime === 'number' ? json.endTime + 1 : undefined, 1e6),
       lineBase: 1,
     };
   }
@@ -232,27 +243,29 @@ function addSamples(
   }
   b.reserve(samples.length);
   const contextOf = new ContextLookup(b, index, stackOf, thread, event);
-  const deltas = isNumbers(profile.timeDeltas) ? profile.timeDeltas : undefined;
-  const stamps = deltas === undefined && isNumbers(profile.timestamps) ? profile.timestamps : undefined;
-  // A converted old profile may list the start time first, then one timestamp per sample.
-  const stampOffset = stamps !== undefined && stamps.length === samples.length + 1 ? 1 : 0;
-  let t = typeof profile.startTime === 'number' && Number.isFinite(profile.startTime) ? profile.startTime : 0;
+  const clock = new SampleClock(profile, samples.length);
+  const keep = clock.timed ? recordedWindow(profile.recorded, clock, samples.length) : undefined;
+  clock.restart();
   let fractional = false;
   for (let i = 0; i < samples.length; i++) {
     let sec = -1;
     let nsec = 0;
-    if (deltas !== undefined || stamps !== undefined) {
-      const d = deltas !== undefined ? deltas[i] : stamps![i + stampOffset];
-      if (typeof d !== 'number' || !Number.isFinite(d)) {
-        b.warn('bad-sample', 'samples without a valid time delta were skipped');
+    if (clock.timed) {
+      const t = clock.next(i);
+      if (Number.isNaN(t)) {
+        b.warn(
+          clock.problem,
+          clock.problem === 'bad-sample'
+            ? 'samples without a valid time delta were skipped'
+            : 'samples with a negative timestamp were skipped'
+        );
         continue;
       }
-      t = deltas !== undefined ? t + d : d;
+      if (keep !== undefined && (t < keep.start || t > keep.end)) {
+        b.warn('bad-timestamp', "samples timed outside the recording's startTime–endTime were skipped");
+        continue;
+      }
       const ns = Math.round(t * 1000);
-      if (ns < 0) {
-        b.warn('bad-timestamp', 'samples with a negative timestamp were skipped');
-        continue;
-      }
       fractional ||= t !== Math.floor(t);
       sec = Math.floor(ns / 1e9);
       nsec = ns - sec * 1e9;
@@ -265,6 +278,94 @@ function addSamples(
     b.addContextSample(sec, nsec, context, 1);
   }
   b.noteTimePrecision(fractional ? 9 : 6);
+}
+
+/**
+ * Sample i's time in µs, read in order (deltas add up): NaN when it has none or it is negative, `problem` then saying
+ * which. Read twice (the window, then the samples) rather than kept: a long recording has millions of samples.
+ */
+class SampleClock {
+  private readonly deltas: ArrayLike<unknown> | undefined;
+  private readonly stamps: ArrayLike<unknown> | undefined;
+  private readonly stampOffset: number;
+  private readonly startTime: number;
+  private t = 0;
+  problem: 'bad-sample' | 'bad-timestamp' = 'bad-sample';
+
+  constructor(profile: Profile, count: number) {
+    this.deltas = isNumbers(profile.timeDeltas) ? profile.timeDeltas : undefined;
+    this.stamps = this.deltas === undefined && isNumbers(profile.timestamps) ? profile.timestamps : undefined;
+    // A converted old profile may list the start time first, then one timestamp per sample.
+    this.stampOffset = this.stamps !== undefined && this.stamps.length === count + 1 ? 1 : 0;
+    this.startTime =
+      typeof profile.startTime === 'number' && Number.isFinite(profile.startTime) ? profile.startTime : 0;
+  }
+
+  /** Whether the profile gives times at all (if not, its samples are kept untimed). */
+  get timed(): boolean {
+    return this.deltas !== undefined || this.stamps !== undefined;
+  }
+
+  restart() {
+    this.t = this.startTime;
+  }
+
+  next(i: number): number {
+    const d = this.deltas !== undefined ? this.deltas[i] : this.stamps![i + this.stampOffset];
+    if (typeof d !== 'number' || !Number.isFinite(d)) {
+      this.problem = 'bad-sample';
+      return NaN;
+    }
+    this.t = this.deltas !== undefined ? this.t + d : d;
+    if (Math.round(this.t * 1000) < 0) {
+      this.problem = 'bad-timestamp';
+      return NaN;
+    }
+    return this.t;
+  }
+}
+
+/** How far (µs) a sample may sit outside startTime–endTime: V8's deltas can step back a little. */
+const RECORDED_SLACK_US = 1e6;
+
+/**
+ * The window samples must fall in: the recording's startTime–endTime, 1 s either side. A sample far outside it has
+ * a damaged time (one digit too many puts it years away, and its heat map would have to span them), so it is
+ * skipped (a warning counts them). If most samples lie outside, it is startTime or endTime that is wrong: no window then.
+ */
+function recordedWindow(
+  recorded: Profile['recorded'],
+  clock: SampleClock,
+  count: number
+): { start: number; end: number } | undefined {
+  if (recorded === undefined) {
+    return undefined;
+  }
+  const start = recorded.start - RECORDED_SLACK_US;
+  const end = recorded.end + RECORDED_SLACK_US;
+  let timed = 0;
+  let outside = 0;
+  clock.restart();
+  for (let i = 0; i < count; i++) {
+    const t = clock.next(i);
+    if (!Number.isNaN(t)) {
+      timed++;
+      if (t < start || t > end) {
+        outside++;
+      }
+    }
+  }
+  return outside === 0 || outside * 2 > timed ? undefined : { start, end };
+}
+
+/** startTime–endTime in µs (`unitUs` µs to their unit), when both are finite numbers in order. */
+function recordedSpan(startTime: unknown, endTime: unknown, unitUs: number): Profile['recorded'] {
+  if (typeof startTime !== 'number' || typeof endTime !== 'number') {
+    return undefined;
+  }
+  const start = startTime * unitUs;
+  const end = endTime * unitUs;
+  return Number.isFinite(start) && Number.isFinite(end) && start <= end ? { start, end } : undefined;
 }
 
 /**
