@@ -68,6 +68,8 @@ export async function formatRows(dataDir: string, runChild: RunChild, log: (m: s
       measured: `${ratio.toFixed(2)}× (${ms(ours)} vs ${ms(jsonParse)}; ${mb(g.bytes)} MB, ${samples} samples)`,
       target: 'info',
     },
+    // A ratio of an import that dropped samples would be of less work: every generated sample must be kept.
+    keptEverySample('8 .cpuprofile import keeps every sample', samples, g.samples),
   ];
 
   // Memory, each in a fresh process: the import as the sidecar and CLI run it (a file read in 1 MiB chunks), and a
@@ -100,7 +102,12 @@ export async function formatRows(dataDir: string, runChild: RunChild, log: (m: s
       `${mb(traceBytes.length)} MB, ${traceSamples} samples)`,
     target: 'info',
   });
+  rows.push(keptEverySample('8 Chrome trace import keeps every sample', traceSamples, g.samples));
   return rows;
+}
+
+function keptEverySample(figure: string, kept: number, generated: number): BenchRow {
+  return { figure, measured: `${kept} of ${generated}`, target: 'all', pass: kept === generated };
 }
 
 /**

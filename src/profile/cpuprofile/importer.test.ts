@@ -200,10 +200,28 @@ describe('damaged or wrong JSON: a warning, or one sentence — never a crash or
     expect(oldStore.warnings.map((w) => w.code)).toEqual(['bad-timestamp']);
   });
 
+  it("the slack is the recording's length: a loosely set endTime keeps every sample", () => {
+    const raw = json('Chrome-65-sucrase.cpuprofile'); // 22 s of samples
+    const last = raw.timeDeltas.length - 1;
+    // An endTime 7 s early (a writer other than V8): the last 7 s are within 15 s of slack.
+    const loose = clone(raw);
+    loose.endTime = loose.startTime + 15e6;
+    expect(parseJson(loose).sampleCount).toBe(17138);
+    expect(parseJson(loose).warnings).toEqual([]);
+    // The last sample 20 s past endTime stays (22 s of slack); 25 s past, it goes.
+    const late = clone(raw);
+    late.timeDeltas[last] += late.endTime - late.startTime - raw.timeDeltas.reduce((a: number, b: number) => a + b, 0);
+    late.timeDeltas[last] += 20e6;
+    expect(parseJson(late).sampleCount).toBe(17138);
+    late.timeDeltas[last] += 5e6;
+    expect(parseJson(late).sampleCount).toBe(17137);
+    expect(parseJson(late).warnings.map((w) => [w.code, w.count])).toEqual([['bad-timestamp', 1]]);
+  });
+
   it('when most samples lie outside startTime–endTime, those fields are the damaged ones: every sample is kept', () => {
-    // A 22-s recording whose endTime was damaged to 5 s after its start.
+    // A 22-s recording whose endTime was damaged to 2 s after its start.
     const sucrase = json('Chrome-65-sucrase.cpuprofile');
-    sucrase.endTime = sucrase.startTime + 5e6;
+    sucrase.endTime = sucrase.startTime + 2e6;
     const store = parseJson(sucrase);
     expect(store.sampleCount).toBe(17138);
     expect(store.warnings).toEqual([]);

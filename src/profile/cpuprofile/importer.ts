@@ -6,7 +6,7 @@
  *
  * The whole file is parsed with JSON.parse at the end (see json-input.ts); a file that is not JSON, or not a CPU
  * profile, is one ImportError sentence; nodes and samples that cannot be used are skipped and counted as warnings —
- * among them samples timed over 1 s outside the recording's startTime–endTime (a damaged number, often years away).
+ * among them samples timed far outside the recording's startTime–endTime (a damaged number, often years away).
  * The thread is one, named `main`: a V8 profile is of one isolate and does not say which thread ran it.
  */
 import { StoreBuilder } from '../builder';
@@ -325,13 +325,15 @@ class SampleClock {
   }
 }
 
-/** How far (µs) a sample may sit outside startTime–endTime: V8's deltas can step back a little. */
-const RECORDED_SLACK_US = 1e6;
+/** The least slack (µs) around startTime–endTime: V8's deltas can step back a little. */
+const MIN_SLACK_US = 1e6;
 
 /**
- * The window samples must fall in: the recording's startTime–endTime, 1 s either side. A sample far outside it has
- * a damaged time (one digit too many puts it years away, and its heat map would have to span them), so it is
- * skipped (a warning counts them). If most samples lie outside, it is startTime or endTime that is wrong: no window then.
+ * The window samples must fall in: the recording's startTime–endTime, widened on each side by its own length (at least
+ * 1 s). A sample beyond that has a damaged time (one digit too many puts it years away, and its heat map would have
+ * to span them), so it is skipped (a warning counts them). The slack is wide because writers other than V8 may set
+ * endTime loosely, and a heat map over 3× the recording is still a picture. If most samples lie outside, it is
+ * startTime or endTime that is wrong: no window then.
  */
 function recordedWindow(
   recorded: Profile['recorded'],
@@ -341,8 +343,9 @@ function recordedWindow(
   if (recorded === undefined) {
     return undefined;
   }
-  const start = recorded.start - RECORDED_SLACK_US;
-  const end = recorded.end + RECORDED_SLACK_US;
+  const slack = Math.max(MIN_SLACK_US, recorded.end - recorded.start);
+  const start = recorded.start - slack;
+  const end = recorded.end + slack;
   let timed = 0;
   let outside = 0;
   clock.restart();
